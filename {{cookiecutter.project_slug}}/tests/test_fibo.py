@@ -1,0 +1,65 @@
+"""The Python API of the extension: results, errors and metadata."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import threading
+
+import pytest
+
+import {{ cookiecutter.module_name }}
+from {{ cookiecutter.module_name }} import fibo
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(1, 1), (2, 1), (3, 2), (10, 55), (20, 6765), (30, 832040)],
+)
+def test_fibo_gives_the_nth_fibonacci_number(n: int, expected: int) -> None:
+    assert fibo(n) == expected
+
+
+def test_fibo_40_matches_the_blog_post() -> None:
+    assert fibo(40) == 102_334_155
+
+
+@pytest.mark.parametrize("n", [0, -1, -(2**63)])
+def test_fibo_rejects_numbers_below_one_with_value_error(n: int) -> None:
+    with pytest.raises(ValueError, match=r"n >= 1"):
+        fibo(n)
+
+
+@pytest.mark.parametrize("n", [{{ cookiecutter.module_name }}.MAX_N + 1, 2**40, 2**63 - 1])
+def test_fibo_rejects_results_beyond_64_bits_with_overflow_error(n: int) -> None:
+    with pytest.raises(OverflowError, match=r"at most 93"):
+        fibo(n)
+
+
+def test_fibo_rejects_integers_beyond_64_bits_with_overflow_error() -> None:
+    with pytest.raises(OverflowError):
+        fibo(2**64)
+
+
+@pytest.mark.parametrize("n", [3.0, "3", None, [3]])
+def test_fibo_rejects_non_integers_with_type_error(n: object) -> None:
+    with pytest.raises(TypeError):
+        fibo(n)  # type: ignore[arg-type]
+
+
+def test_max_n_is_the_largest_n_that_fits() -> None:
+    assert {{ cookiecutter.module_name }}.MAX_N == 93
+
+
+def test_version_matches_the_installed_distribution() -> None:
+    dist = importlib.metadata.version("{{ cookiecutter.project_slug }}")
+    assert {{ cookiecutter.module_name }}.__version__ == dist
+
+
+def test_fibo_runs_in_threads_and_agrees() -> None:
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(fibo(25))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [75025] * 4
