@@ -1,0 +1,169 @@
+"""Every combination of answers renders into a complete, well-formed project (no build)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import read_toml
+
+FLOORS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "none"]
+LICENSES = ["MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "none"]
+
+COMBINATIONS = [
+    {},
+    *({"abi3_floor": floor} for floor in FLOORS),
+    *({"license": license_} for license_ in LICENSES),
+    {"layout": "mixed"},
+    {"layout": "mixed", "abi3_floor": "none", "github_actions": "no", "license": "none"},
+    {"github_actions": "no"},
+    {"module_name": "fast_fib", "project_name": "Fast Fib", "version": "2.3.4", "author_email": ""},
+]
+
+
+def combo_id(answers: dict[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in answers.items()) or "defaults"
+
+
+@pytest.fixture(params=COMBINATIONS, ids=combo_id)
+def rendered(request: pytest.FixtureRequest, bake: Callable[..., Path]) -> tuple[dict[str, str], Path]:
+    return request.param, bake(**request.param)
+
+
+def files(project: Path) -> list[Path]:
+    return sorted(p for p in project.rglob("*") if p.is_file())
+
+
+def test_no_template_syntax_is_left(rendered: tuple[dict[str, str], Path]) -> None:
+    _, project = rendered
+    leftovers = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#|cookiecutter")
+    for path in files(project):
+        assert not leftovers.search(str(path.relative_to(project))), path
+        text = path.read_text(encoding="utf-8")
+        assert not leftovers.search(text), f"{path}: {leftovers.search(text)}"
+
+
+def test_toml_yaml_and_python_files_parse(rendered: tuple[dict[str, str], Path]) -> None:
+    _, project = rendered
+    for path in files(project):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix in (".yml", ".yaml"):
+            yaml.safe_load(text)
+        elif path.suffix in (".py", ".pyi"):
+            ast.parse(text, filename=str(path))
+
+
+def test_no_empty_folder_is_left(rendered: tuple[dict[str, str], Path]) -> None:
+    _, project = rendered
+    empty = [d for d, dirs, names in os.walk(project) if not dirs and not names]
+    assert empty == []
+
+
+def test_abi3_floor_sets_the_pyo3_feature_and_requires_python(
+    rendered: tuple[dict[str, str], Path],
+) -> None:
+    answers, project = rendered
+    floor = answers.get("abi3_floor", "3.10")
+    pyo3 = read_toml(project / "Cargo.toml")["dependencies"]["pyo3"]
+    pyproject = read_toml(project / "pyproject.toml")
+    if floor == "none":
+        assert "features" not in pyo3
+        assert pyproject["project"]["requires-python"] == ">=3.10"
+    else:
+        assert pyo3["features"] == [f"abi3-py{floor.replace('.', '')}"]
+        assert pyproject["project"]["requires-python"] == f">={floor}"
+
+
+def test_module_name_names_the_library_the_binary_and_the_import(
+    rendered: tuple[dict[str, str], Path],
+) -> None:
+    answers, project = rendered
+    module = answers.get("module_name", "fibo_rust")
+    cargo = read_toml(project / "Cargo.toml")
+    assert cargo["lib"]["name"] == module
+    assert cargo["lib"]["crate-type"] == ["cdylib", "rlib"]
+    assert [b["name"] for b in cargo["bin"]] == [module.replace("_", "-") + "-timer"]
+    assert f"use {module}::fibo;" in (project / "src" / "main.rs").read_text()
+    assert f"import {module}\n" in (project / "compare.py").read_text()
+
+
+def test_layout_places_the_stub_where_type_checkers_look(
+    rendered: tuple[dict[str, str], Path],
+) -> None:
+    answers, project = rendered
+    module = answers.get("module_name", "fibo_rust")
+    maturin = read_toml(project / "pyproject.toml")["tool"]["maturin"]
+    lib_rs = (project / "src" / "lib.rs").read_text()
+    if answers.get("layout", "rust") == "mixed":
+        package = project / "python" / module
+        assert sorted(p.name for p in package.iterdir()) == ["__init__.py", "_core.pyi", "py.typed"]
+        assert maturin["module-name"] == f"{module}._core"
+        assert maturin["python-source"] == "python"
+        assert '#[pyo3::pymodule(name = "_core")]' in lib_rs
+        assert not (project / f"{module}.pyi").exists()
+    else:
+        assert (project / f"{module}.pyi").is_file()
+        assert not (project / "python").exists()
+        assert "module-name" not in maturin
+        assert f'#[pyo3::pymodule(name = "{module}")]' in lib_rs
+
+
+def test_license_answer_chooses_license_files_and_metadata(
+    rendered: tuple[dict[str, str], Path],
+) -> None:
+    answers, project = rendered
+    license_ = answers.get("license", "MIT")
+    present = sorted(p.name for p in project.glob("LICENSE*"))
+    expected = {
+        "none": [],
+        "MIT OR Apache-2.0": ["LICENSE-APACHE", "LICENSE-MIT"],
+    }.get(license_, ["LICENSE"])
+    assert present == expected
+    cargo = read_toml(project / "Cargo.toml")["package"]
+    pyproject = read_toml(project / "pyproject.toml")["project"]
+    if license_ == "none":
+        assert "license" not in cargo and "license" not in pyproject
+    else:
+        assert cargo["license"] == pyproject["license"] == license_
+
+
+def test_github_actions_answer_chooses_the_workflows(rendered: tuple[dict[str, str], Path]) -> None:
+    answers, project = rendered
+    has_workflows = (project / ".github").exists()
+    assert has_workflows == (answers.get("github_actions", "yes") == "yes")
+
+
+def test_version_is_written_once_in_cargo_toml(rendered: tuple[dict[str, str], Path]) -> None:
+    answers, project = rendered
+    assert read_toml(project / "Cargo.toml")["package"]["version"] == answers.get("version", "0.1.0")
+    pyproject = read_toml(project / "pyproject.toml")["project"]
+    assert "version" not in pyproject and pyproject["dynamic"] == ["version"]
+
+
+def test_metadata_is_the_same_in_cargo_toml_and_pyproject(
+    rendered: tuple[dict[str, str], Path],
+) -> None:
+    answers, project = rendered
+    cargo = read_toml(project / "Cargo.toml")["package"]
+    pyproject = read_toml(project / "pyproject.toml")["project"]
+    assert cargo["name"] == pyproject["name"] == project.name
+    assert cargo["description"] == pyproject["description"]
+    (author,) = pyproject["authors"]
+    email = answers.get("author_email", "you@example.com")
+    assert author.get("email", "") == email
+    assert cargo["authors"] == [f"{author['name']} <{email}>" if email else author["name"]]
+
+
+def test_defaults_render_the_blog_posts_project(bake: Callable[..., Path]) -> None:
+    project = bake()
+    assert project.name == "rust-in-python"
+    assert read_toml(project / "Cargo.toml")["lib"]["name"] == "fibo_rust"
+    assert read_toml(project / "Cargo.toml")["dependencies"]["pyo3"]["features"] == ["abi3-py310"]
