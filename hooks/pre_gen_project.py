@@ -23,6 +23,8 @@ LAYOUTS = ("rust", "mixed")
 LICENSES = ("MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "none")
 YES_NO = ("yes", "no")
 
+# Soft keywords of every Python the project may run on (`type` became one in 3.12).
+PYTHON_SOFT_KEYWORDS = frozenset({"_", "case", "match", "type", *keyword.softkwlist})
 RUST_KEYWORDS = frozenset(
     "abstract as async await become box break const continue crate do dyn else enum extern "
     "false final fn for gen if impl in let loop macro match mod move mut override priv pub "
@@ -62,7 +64,7 @@ def check_module_name(name: str) -> str | None:
             "it must be a lowercase snake_case identifier (ASCII letters, digits and"
             " underscores, starting with a letter), valid in both Python and Rust."
         )
-    elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    elif keyword.iskeyword(name) or name in PYTHON_SOFT_KEYWORDS:
         rule = "it is a Python keyword, so it cannot be imported by name."
     elif name in RUST_KEYWORDS:
         rule = "it is a Rust keyword or reserved word, so it cannot name the Rust library."
