@@ -7,12 +7,13 @@ output matters). Builds share one cargo target directory, kept between runs in
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,13 @@ import pytest
 from cookiecutter.main import cookiecutter
 
 TEMPLATE = Path(__file__).resolve().parent.parent
+# Where a venv keeps its executables, and their suffix, on this platform.
+VENV_BIN = "Scripts" if os.name == "nt" else "bin"
+EXE = ".exe" if os.name == "nt" else ""
 CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
 DEFAULTS = {
     key: value
-    for key, value in __import__("json").loads((TEMPLATE / "cookiecutter.json").read_text()).items()
+    for key, value in json.loads((TEMPLATE / "cookiecutter.json").read_text()).items()
     if not key.startswith("_")
 }
 
@@ -93,10 +97,14 @@ def run(
     return proc
 
 
+def venv_python(venv: Path) -> Path:
+    return venv / VENV_BIN / f"python{EXE}"
+
+
 def venv_env(venv: Path, **extra: str) -> dict[str, str]:
     """The build environment with `venv` activated."""
     env = build_env(VIRTUAL_ENV=str(venv), **extra)
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    env["PATH"] = f"{venv / VENV_BIN}{os.pathsep}{env['PATH']}"
     return env
 
 
@@ -108,7 +116,6 @@ class Built:
     project: Path
     venv: Path
     wheel: Path
-    logs: dict[str, str] = field(default_factory=dict)
 
     @property
     def module(self) -> str:
@@ -116,7 +123,7 @@ class Built:
 
     @property
     def python(self) -> Path:
-        return self.venv / "bin" / "python"
+        return venv_python(self.venv)
 
     def env(self, **extra: str) -> dict[str, str]:
         return venv_env(self.venv, **extra)
@@ -155,7 +162,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     project = render(root, **BUILD_VARIANTS[variant])
     venv = root / "venv"
     run([sys.executable, "-m", "venv", venv], cwd=root)
-    py = venv / "bin" / "python"
+    py = venv_python(venv)
     run([py, "-m", "pip", "install", "-q", "--upgrade", "pip>=25.1"], cwd=project)
     run([py, "-m", "pip", "install", "-q", "--group", "dev"], cwd=project)
     dist = root / "dist"
