@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import read_toml
+from conftest import DEFAULTS, read_toml
 
 FLOORS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "none"]
 LICENSES = ["MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "none"]
@@ -33,7 +33,7 @@ def combo_id(answers: dict[str, str]) -> str:
 
 @pytest.fixture(params=COMBINATIONS, ids=combo_id)
 def rendered(request: pytest.FixtureRequest, bake: Callable[..., Path]) -> tuple[dict[str, str], Path]:
-    return request.param, bake(**request.param)
+    return {**DEFAULTS, **request.param}, bake(**request.param)
 
 
 def files(project: Path) -> list[Path]:
@@ -71,7 +71,7 @@ def test_abi3_floor_sets_the_pyo3_feature_and_requires_python(
     rendered: tuple[dict[str, str], Path],
 ) -> None:
     answers, project = rendered
-    floor = answers.get("abi3_floor", "3.10")
+    floor = answers["abi3_floor"]
     pyo3 = read_toml(project / "Cargo.toml")["dependencies"]["pyo3"]
     pyproject = read_toml(project / "pyproject.toml")
     if floor == "none":
@@ -86,7 +86,7 @@ def test_module_name_names_the_library_the_binary_and_the_import(
     rendered: tuple[dict[str, str], Path],
 ) -> None:
     answers, project = rendered
-    module = answers.get("module_name", "fibo_rust")
+    module = answers["module_name"]
     cargo = read_toml(project / "Cargo.toml")
     assert cargo["lib"]["name"] == module
     assert cargo["lib"]["crate-type"] == ["cdylib", "rlib"]
@@ -99,10 +99,10 @@ def test_layout_places_the_stub_where_type_checkers_look(
     rendered: tuple[dict[str, str], Path],
 ) -> None:
     answers, project = rendered
-    module = answers.get("module_name", "fibo_rust")
+    module = answers["module_name"]
     maturin = read_toml(project / "pyproject.toml")["tool"]["maturin"]
     lib_rs = (project / "src" / "lib.rs").read_text()
-    if answers.get("layout", "rust") == "mixed":
+    if answers["layout"] == "mixed":
         package = project / "python" / module
         assert sorted(p.name for p in package.iterdir()) == ["__init__.py", "_core.pyi", "py.typed"]
         assert maturin["module-name"] == f"{module}._core"
@@ -120,7 +120,7 @@ def test_license_answer_chooses_license_files_and_metadata(
     rendered: tuple[dict[str, str], Path],
 ) -> None:
     answers, project = rendered
-    license_ = answers.get("license", "MIT")
+    license_ = answers["license"]
     present = sorted(p.name for p in project.glob("LICENSE*"))
     expected = {
         "none": [],
@@ -138,12 +138,12 @@ def test_license_answer_chooses_license_files_and_metadata(
 def test_github_actions_answer_chooses_the_workflows(rendered: tuple[dict[str, str], Path]) -> None:
     answers, project = rendered
     has_workflows = (project / ".github").exists()
-    assert has_workflows == (answers.get("github_actions", "yes") == "yes")
+    assert has_workflows == (answers["github_actions"] == "yes")
 
 
 def test_version_is_written_once_in_cargo_toml(rendered: tuple[dict[str, str], Path]) -> None:
     answers, project = rendered
-    assert read_toml(project / "Cargo.toml")["package"]["version"] == answers.get("version", "0.1.0")
+    assert read_toml(project / "Cargo.toml")["package"]["version"] == answers["version"]
     pyproject = read_toml(project / "pyproject.toml")["project"]
     assert "version" not in pyproject and pyproject["dynamic"] == ["version"]
 
@@ -157,7 +157,7 @@ def test_metadata_is_the_same_in_cargo_toml_and_pyproject(
     assert cargo["name"] == pyproject["name"] == project.name
     assert cargo["description"] == pyproject["description"]
     (author,) = pyproject["authors"]
-    email = answers.get("author_email", "you@example.com")
+    email = answers["author_email"]
     assert author.get("email", "") == email
     assert cargo["authors"] == [f"{author['name']} <{email}>" if email else author["name"]]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TEMPLATE
+from conftest import DEFAULTS, TEMPLATE
 
 PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text())["_pins"]
 NEWEST_MINOR = int(PINS["newest_python"].split(".")[1])
@@ -26,7 +26,7 @@ WORKFLOW_VARIANTS = [
 
 @pytest.fixture(params=WORKFLOW_VARIANTS, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items()) or "defaults")
 def github_dir(request: pytest.FixtureRequest, bake: Callable[..., Path]) -> tuple[dict[str, str], Path]:
-    return request.param, bake(**request.param) / ".github"
+    return {**DEFAULTS, **request.param}, bake(**request.param) / ".github"
 
 
 def template_github_dir() -> Path:
@@ -100,7 +100,7 @@ def test_test_matrix_runs_from_the_floor_to_the_newest_python(
     github_dir: tuple[dict[str, str], Path],
 ) -> None:
     answers, github = github_dir
-    floor = answers.get("abi3_floor", "3.10")
+    floor = answers["abi3_floor"]
     first = 10 if floor == "none" else int(floor.split(".")[1])
     expected = [f"3.{minor}" for minor in range(first, NEWEST_MINOR + 1)]
     if floor == "none":
@@ -127,7 +127,7 @@ def test_abi3_projects_also_build_a_free_threaded_wheel(github_dir: tuple[dict[s
     answers, github = github_dir
     steps = load(github / "workflows" / "wheels.yml")["jobs"]["wheels"]["steps"]
     args = [s["with"]["args"] for s in steps if "maturin-action" in s.get("uses", "")]
-    if answers.get("abi3_floor") == "none":
+    if answers["abi3_floor"] == "none":
         assert args == ["--release --out dist --compatibility pypi --find-interpreter"]
     else:
         assert args == [
