@@ -21,4 +21,3 @@ def toml_string(value: object) -> str:
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
-

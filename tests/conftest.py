@@ -11,13 +11,13 @@ import json
 import os
 import subprocess
 import sys
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 from cookiecutter.main import cookiecutter
 
 TEMPLATE = Path(__file__).resolve().parent.parent
@@ -34,9 +34,7 @@ DEFAULTS = {
 
 def render(output_dir: Path, **answers: str) -> Path:
     """Render the template with these answers (others default); return the project folder."""
-    return Path(
-        cookiecutter(str(TEMPLATE), no_input=True, extra_context=answers, output_dir=str(output_dir))
-    )
+    return Path(cookiecutter(str(TEMPLATE), no_input=True, extra_context=answers, output_dir=str(output_dir)))
 
 
 @pytest.fixture
@@ -146,6 +144,11 @@ BUILD_VARIANTS = {
     },
     "abi3-none": {"abi3_floor": "none", "module_name": "fibo_native", "license": "none"},
 }
+
+
+def answers_id(answers: Mapping[str, str]) -> str:
+    """A readable test id for a set of answers."""
+    return ",".join(f"{k}={v}" for k, v in answers.items()) or "defaults"
 
 
 def answers_for(variant: str) -> dict[str, str]:

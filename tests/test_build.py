@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import DEFAULTS, EXE, VENV_BIN, Built, render, run, venv_env, venv_python
 
 pytestmark = pytest.mark.build
@@ -119,9 +120,7 @@ def test_cargo_test_passes_with_no_usable_python(built: Built) -> None:
 
 def test_native_timer_runs_with_no_usable_python(built: Built) -> None:
     out = run(["cargo", "run", "--release", "--", "30"], cwd=built.project, env=no_python_env(built))
-    assert re.fullmatch(
-        r"fibo\(30\) = 832040 in \S+ \(Rust, release build\)\n", out.stdout
-    ), out.stdout
+    assert re.fullmatch(r"fibo\(30\) = 832040 in \S+ \(Rust, release build\)\n", out.stdout), out.stdout
 
 
 LIBRARY_LISTER = {"linux": ["ldd"], "darwin": ["otool", "-L"]}
@@ -139,8 +138,11 @@ def test_native_timer_does_not_link_libpython(built: Built) -> None:
 
 def test_native_timer_rejects_a_bad_argument(built: Built) -> None:
     proc = subprocess.run(
-        ["cargo", "run", "--release", "-q", "--", "0"], cwd=built.project, env=built.env(),
-        capture_output=True, text=True,
+        ["cargo", "run", "--release", "-q", "--", "0"],
+        cwd=built.project,
+        env=built.env(),
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2 and "n >= 1" in proc.stderr
 
@@ -166,7 +168,9 @@ def test_an_unoptimised_build_is_reported_and_the_comparison_warns(tmp_path: Pat
     project = render(tmp_path, module_name="fibo_debug")
     venv, env = venv_with_maturin(tmp_path)
     run([venv / VENV_BIN / f"maturin{EXE}", "develop", "--profile", "dev"], cwd=project, env=env)
-    out = run([venv_python(venv), "-c", "import fibo_debug; print(fibo_debug.DEBUG_BUILD)"], cwd=tmp_path, env=env)
+    out = run(
+        [venv_python(venv), "-c", "import fibo_debug; print(fibo_debug.DEBUG_BUILD)"], cwd=tmp_path, env=env
+    )
     assert out.stdout.strip() == "True"
     proc = run([venv_python(venv), "compare.py", "20", "--runs", "1"], cwd=project, env=env)
     assert "built without optimisations" in proc.stderr

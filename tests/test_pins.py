@@ -35,8 +35,9 @@ def test_newer_crate_python_and_action_releases_are_reported() -> None:
 
 
 def test_a_moved_branch_pin_is_reported() -> None:
+    pinned = PINS["actions"]["dtolnay/rust-toolchain"]["sha"]
     report = check_pins.behind(PINS, registry(**{"dtolnay/rust-toolchain": "0" * 40}))
-    assert report == [f"dtolnay/rust-toolchain: pinned master at {PINS['actions']['dtolnay/rust-toolchain']['sha']}, now {'0' * 40}"]
+    assert report == [f"dtolnay/rust-toolchain: pinned master at {pinned}, now {'0' * 40}"]
 
 
 def test_versions_compare_numerically() -> None:
@@ -53,7 +54,9 @@ def test_newest_releases_reads_each_registry() -> None:
     }
     for action, pin in PINS["actions"].items():
         if pin["version"] == "master":
-            answers[f"https://api.github.com/repos/{action}/branches/master"] = {"commit": {"sha": pin["sha"]}}
+            answers[f"https://api.github.com/repos/{action}/branches/master"] = {
+                "commit": {"sha": pin["sha"]}
+            }
         else:
             answers[f"https://api.github.com/repos/{action}/releases/latest"] = {"tag_name": pin["version"]}
     newest = check_pins.newest_releases(PINS, get=answers.__getitem__)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
-from conftest import DEFAULTS, read_toml
+
+from conftest import DEFAULTS, answers_id, read_toml
 
 FLOORS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "none"]
 LICENSES = ["MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "none"]
@@ -27,11 +28,7 @@ COMBINATIONS = [
 ]
 
 
-def combo_id(answers: dict[str, str]) -> str:
-    return ",".join(f"{k}={v}" for k, v in answers.items()) or "defaults"
-
-
-@pytest.fixture(params=COMBINATIONS, ids=combo_id)
+@pytest.fixture(params=COMBINATIONS, ids=answers_id)
 def rendered(request: pytest.FixtureRequest, bake: Callable[..., Path]) -> tuple[dict[str, str], Path]:
     return {**DEFAULTS, **request.param}, bake(**request.param)
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import TEMPLATE, build_env, render, run
 
 pytestmark = pytest.mark.build
@@ -31,7 +32,13 @@ def test_uv_sync_then_uv_run_pytest_passes(tmp_path: Path) -> None:
 
 def test_uv_run_rebuilds_after_a_rust_edit(tmp_path: Path) -> None:
     project = render(tmp_path, module_name="uv_edit")
-    probe = ["uv", "run", "python", "-c", "import uv_edit\ntry: uv_edit.fibo(0)\nexcept ValueError as e: print(e)"]
+    probe = [
+        "uv",
+        "run",
+        "python",
+        "-c",
+        "import uv_edit\ntry: uv_edit.fibo(0)\nexcept ValueError as e: print(e)",
+    ]
     run(["uv", "sync"], cwd=project, env=uv_env())
     assert "positive integer" in run(probe, cwd=project, env=uv_env()).stdout
     lib = project / "src" / "lib.rs"
@@ -44,8 +51,13 @@ def git_repo_copy_of_the_template(tmp_path: Path) -> Path:
     repo = tmp_path / "template-repo"
     ignore = shutil.ignore_patterns(".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis")
     shutil.copytree(TEMPLATE, repo, ignore=ignore)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "template"]):
         subprocess.run(["git", *args], cwd=repo, env=env, check=True)
     return repo

@@ -5,15 +5,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import TEMPLATE, cookiecutter_cli, read_toml, render
 from cookiecutter.exceptions import FailedHookException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import TEMPLATE, cookiecutter_cli, read_toml, render
 
 
 def load_hook(name: str) -> ModuleType:
@@ -109,7 +109,7 @@ def render_defaults() -> dict[str, str]:
         ("license", "MIT OR Apache-2.0"),
         *(("abi3_floor", floor) for floor in pre_gen.ABI3_FLOORS),
         ("description", ""),
-        ("author_name", "Zoë \"Z\" O'Brien 🦀"),
+        ("author_name", 'Zoë "Z" O\'Brien 🦀'),
     ],
 )
 def test_rule_accepts_valid_answer(field: str, value: str) -> None:
@@ -155,21 +155,24 @@ def test_a_bad_answer_with_overwrite_keeps_the_existing_folder_untouched(tmp_pat
 
 @pytest.mark.parametrize("field", ["project_name", "description", "author_name"])
 @pytest.mark.parametrize("text", ["one\ntwo", "tab\there", "bell\x07"])
-def test_control_characters_in_one_line_fields_are_rejected(
-    tmp_path: Path, field: str, text: str
-) -> None:
+def test_control_characters_in_one_line_fields_are_rejected(tmp_path: Path, field: str, text: str) -> None:
     with pytest.raises(FailedHookException):
         render(tmp_path, **{field: text})
     assert list(tmp_path.iterdir()) == []
 
 
-TRICKY = 'Zoë """double""" \'\'\'single\'\'\' \\back\\slash {braces} %d $HOME `tick` 🦀🚀 𝔘𝔫𝔦'
+TRICKY = "Zoë \"\"\"double\"\"\" '''single''' \\back\\slash {braces} %d $HOME `tick` 🦀🚀 𝔘𝔫𝔦"
 
 
 def test_free_text_given_on_the_command_line_renders_byte_for_byte(tmp_path: Path) -> None:
     proc = cookiecutter_cli(
-        "--no-input", str(TEMPLATE), f"description={TRICKY}", f"author_name={TRICKY}",
-        f"project_name={TRICKY}", "project_slug=tricky", cwd=tmp_path,
+        "--no-input",
+        str(TEMPLATE),
+        f"description={TRICKY}",
+        f"author_name={TRICKY}",
+        f"project_name={TRICKY}",
+        "project_slug=tricky",
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     assert_round_trip(tmp_path / "tricky", TRICKY, TRICKY, TRICKY)
@@ -226,7 +229,11 @@ def test_dependency_names_cover_every_crate_the_project_builds(tmp_path: Path) -
     project = render(tmp_path)
     proc = subprocess.run(
         ["cargo", "metadata", "--format-version", "1", "--features", "python"],
-        cwd=project, capture_output=True, text=True, check=True, timeout=300,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     packages = json.loads(proc.stdout)["packages"]
     crates = {p["name"].replace("-", "_") for p in packages} - {"rust_in_python"}

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DEFAULTS, TEMPLATE
+
+from conftest import DEFAULTS, TEMPLATE, answers_id
 
 PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text())["_pins"]
 NEWEST_MINOR = int(PINS["newest_python"].split(".")[1])
@@ -24,7 +25,7 @@ WORKFLOW_VARIANTS = [
 ]
 
 
-@pytest.fixture(params=WORKFLOW_VARIANTS, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items()) or "defaults")
+@pytest.fixture(params=WORKFLOW_VARIANTS, ids=answers_id)
 def github_dir(request: pytest.FixtureRequest, bake: Callable[..., Path]) -> tuple[dict[str, str], Path]:
     return {**DEFAULTS, **request.param}, bake(**request.param) / ".github"
 
@@ -115,10 +116,14 @@ def test_wheels_cover_every_major_platform(github_dir: tuple[dict[str, str], Pat
     include = load(github / "workflows" / "wheels.yml")["jobs"]["wheels"]["strategy"]["matrix"]["include"]
     built = {(entry["platform"], entry["target"]) for entry in include}
     assert built == {
-        ("manylinux", "x86_64"), ("manylinux", "aarch64"),
-        ("musllinux", "x86_64"), ("musllinux", "aarch64"),
-        ("windows", "x64"), ("windows", "aarch64"),
-        ("macos", "x86_64"), ("macos", "aarch64"),
+        ("manylinux", "x86_64"),
+        ("manylinux", "aarch64"),
+        ("musllinux", "x86_64"),
+        ("musllinux", "aarch64"),
+        ("windows", "x64"),
+        ("windows", "aarch64"),
+        ("macos", "x86_64"),
+        ("macos", "aarch64"),
     }
     assert "macos-13" not in (github / "workflows" / "wheels.yml").read_text()
 
