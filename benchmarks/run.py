@@ -111,6 +111,7 @@ def main() -> int:
     out = sh(
         [venv / "bin" / "python", HERE / "probe.py", timer, str(runs), str(N_NATIVE), str(N_PYTHON)],
         cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project)},
     )
     measured = json.loads(out)
     cores = os.cpu_count()
@@ -134,6 +135,11 @@ def main() -> int:
             "the same for pure Python (fibo(30)), for contrast",
             measured["python_threads_vs_one"],
             f"about {cores}",
+        ),
+        (
+            f"{cores} native timers at once / 1 native timer: this machine's own ceiling",
+            measured["native_parallel_vs_one"],
+            "(for contrast)",
         ),
         (
             "release wheel size / `maturin new -b pyo3` wheel",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+
 from conftest import TEMPLATE
 
 SOURCES = ["hooks", "tests", "benchmarks", ".ci/check_pins.py", "local_extensions.py"]
