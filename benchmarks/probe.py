@@ -88,6 +88,7 @@ def main() -> None:
                 "threads_vs_one": ratio("extension_threads", "extension_one"),
                 "python_threads_vs_one": ratio("python_threads", "python_one"),
                 "native_parallel_vs_one": ratio("native_parallel", "native_one"),
+                "threads_vs_native_parallel": ratio("extension_threads", "native_parallel"),
                 "seconds": {k: statistics.median(r[k] for r in rounds) for k in rounds[0]},
             }
         )

@@ -142,6 +142,11 @@ def main() -> int:
             "(for contrast)",
         ),
         (
+            f"{cores} calls in {cores} threads / {cores} native timers at once",
+            measured["threads_vs_native_parallel"],
+            "(for contrast)",
+        ),
+        (
             "release wheel size / `maturin new -b pyo3` wheel",
             ours_wheel.stat().st_size / base_wheel.stat().st_size,
             "<= 0.8",
