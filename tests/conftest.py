@@ -140,7 +140,6 @@ BUILD_VARIANTS = {
         "project_slug": "fast-fib",
         "abi3_floor": "3.11",
         "license": "MIT OR Apache-2.0",
-        "github_actions": "no",
     },
     "abi3-none": {"abi3_floor": "none", "module_name": "fibo_native", "license": "none"},
 }

@@ -8,12 +8,14 @@ from __future__ import annotations
 import email.parser
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import DEFAULTS, EXE, VENV_BIN, Built, render, run, venv_env, venv_python
 
@@ -59,6 +61,21 @@ def test_comparison_script_reports_both_times_and_the_speedup(built: Built) -> N
     assert re.search(r"\| pure Python +\| +\d+\.\d+ \|", out)
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
     assert "threads" in out
+
+
+def test_wheels_workflow_smoke_test_loads_the_built_wheel(built: Built, tmp_path: Path) -> None:
+    workflow = yaml.safe_load((built.project / ".github" / "workflows" / "wheels.yml").read_text())
+    (step,) = [
+        s
+        for s in workflow["jobs"]["wheels"]["steps"]
+        if s.get("name", "").startswith("Smoke-test the wheels (each")
+    ]
+    this_python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    script = re.sub(r"for python in [^;]+;", f"for python in {this_python};", step["run"])
+    (tmp_path / "dist").mkdir()
+    shutil.copy(built.wheel, tmp_path / "dist")
+    out = run(["bash", "-c", script], cwd=tmp_path, env=built.env(UV_PYTHON_DOWNLOADS="never")).stdout
+    assert f"{built.module}" in out
 
 
 def test_projects_own_pytest_passes(built: Built) -> None:
