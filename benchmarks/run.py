@@ -26,7 +26,7 @@ from cookiecutter.main import cookiecutter
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
-N_NATIVE = 40  # the blog post's n
+N_NATIVE = 40  # the classic figure: pure Python takes seconds
 N_PYTHON = 35  # pure Python takes about a second here
 
 

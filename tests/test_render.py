@@ -159,7 +159,7 @@ def test_metadata_is_the_same_in_cargo_toml_and_pyproject(
     assert cargo["authors"] == [f"{author['name']} <{email}>" if email else author["name"]]
 
 
-def test_defaults_render_the_blog_posts_project(bake: Callable[..., Path]) -> None:
+def test_defaults_render_the_classic_fibo_rust_project(bake: Callable[..., Path]) -> None:
     project = bake()
     assert project.name == "rust-in-python"
     assert read_toml(project / "Cargo.toml")["lib"]["name"] == "fibo_rust"

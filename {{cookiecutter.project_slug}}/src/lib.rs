@@ -77,7 +77,7 @@ mod tests {
     }
 
     #[test]
-    fn matches_the_blog_posts_result() {
+    fn fibo_40_is_102_334_155() {
         assert_eq!(fibo(40), Ok(102_334_155));
     }
 

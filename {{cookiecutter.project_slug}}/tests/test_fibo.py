@@ -19,7 +19,7 @@ def test_fibo_gives_the_nth_fibonacci_number(n: int, expected: int) -> None:
     assert fibo(n) == expected
 
 
-def test_fibo_40_matches_the_blog_post() -> None:
+def test_fibo_40_is_102_334_155() -> None:
     assert fibo(40) == 102_334_155
 
 
