@@ -14,8 +14,8 @@ import sys
 import unicodedata
 from collections.abc import Callable, Mapping
 
-# Rendered by cookiecutter: the answers as a JSON document in a raw string
-# (Jinja's JSON escapes every single quote, so nothing can end the string early).
+# Rendered by cookiecutter: the answers as a JSON document in a raw string. JSON escapes
+# every quote inside its strings and never puts three in a row, so no answer can end it.
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
 ABI3_FLOORS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "none")
@@ -26,60 +26,10 @@ YES_NO = ("yes", "no")
 # Soft keywords of every Python the project may run on (`type` became one in 3.12).
 PYTHON_SOFT_KEYWORDS = frozenset({"_", "case", "match", "type", *keyword.softkwlist})
 RUST_KEYWORDS = frozenset(
-    [
-        "abstract",
-        "as",
-        "async",
-        "await",
-        "become",
-        "box",
-        "break",
-        "const",
-        "continue",
-        "crate",
-        "do",
-        "dyn",
-        "else",
-        "enum",
-        "extern",
-        "false",
-        "final",
-        "fn",
-        "for",
-        "gen",
-        "if",
-        "impl",
-        "in",
-        "let",
-        "loop",
-        "macro",
-        "match",
-        "mod",
-        "move",
-        "mut",
-        "override",
-        "priv",
-        "pub",
-        "ref",
-        "return",
-        "self",
-        "static",
-        "struct",
-        "super",
-        "trait",
-        "true",
-        "try",
-        "type",
-        "typeof",
-        "union",
-        "unsafe",
-        "unsized",
-        "use",
-        "virtual",
-        "where",
-        "while",
-        "yield",
-    ]
+    "abstract as async await become box break const continue crate do dyn else enum extern "
+    "false final fn for gen if impl in let loop macro match mod move mut override priv pub ref "
+    "return self static struct super trait true try type typeof union unsafe unsized use "
+    "virtual where while yield".split()
 )
 # Names Cargo refuses for a library or package.
 CARGO_RESERVED = frozenset(
@@ -88,27 +38,9 @@ CARGO_RESERVED = frozenset(
 # Crates the rendered project builds (their library names) and the Python tools it
 # installs: a module of the same name would shadow or clash with them.
 DEPENDENCIES = frozenset(
-    [
-        "heck",
-        "libc",
-        "once_cell",
-        "portable_atomic",
-        "proc_macro2",
-        "pyo3",
-        "pyo3_build_config",
-        "pyo3_ffi",
-        "pyo3_macros",
-        "pyo3_macros_backend",
-        "quote",
-        "syn",
-        "target_lexicon",
-        "unicode_ident",
-        "maturin",
-        "mypy",
-        "pytest",
-        "_pytest",
-        "ruff",
-    ]
+    "heck libc once_cell portable_atomic proc_macro2 pyo3 pyo3_build_config pyo3_ffi "
+    "pyo3_macros pyo3_macros_backend quote syn target_lexicon unicode_ident maturin mypy "
+    "pytest _pytest ruff".split()
 )
 # Top-level names of the rendered project itself, which would shadow the module.
 PROJECT_NAMES = frozenset({"compare", "tests"})
