@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 # every quote inside its strings and never puts three in a row, so no answer can end it.
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
+NOTHING_GENERATED = "Nothing was generated. Run cookiecutter again with a valid answer."
+
 ABI3_FLOORS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "none")
 LAYOUTS = ("rust", "mixed")
 LICENSES = ("MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "none")
@@ -169,7 +171,7 @@ def main() -> int:
     for error in errors:
         print(f"\nrust-in-python: {error}", file=sys.stderr)
     if errors:
-        print("\nNothing was generated. Run cookiecutter again with a valid answer.\n", file=sys.stderr)
+        print(f"\n{NOTHING_GENERATED}\n", file=sys.stderr)
     return 1 if errors else 0
 
 

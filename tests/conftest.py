@@ -49,12 +49,13 @@ def bake(tmp_path: Path) -> Callable[..., Path]:
 
 
 def cookiecutter_cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the cookiecutter command as a user would, capturing what it prints."""
+    """Run the cookiecutter command as a user would; `.stdout` is all it prints, in order."""
     return subprocess.run(
         [sys.executable, "-m", "cookiecutter", *args],
         cwd=cwd,
         input=stdin,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         timeout=120,
         check=False,
