@@ -7,6 +7,7 @@ output matters). Builds share one cargo target directory, kept between runs in
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -40,7 +41,7 @@ def render(output_dir: Path, **answers: str) -> Path:
 @pytest.fixture
 def bake(tmp_path: Path) -> Callable[..., Path]:
     """Render into a fresh folder: `bake(module_name="x")`."""
-    count = iter(range(1_000_000))
+    count = itertools.count()
 
     def _bake(**answers: str) -> Path:
         return render(tmp_path / f"out{next(count)}", **answers)

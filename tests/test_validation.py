@@ -13,7 +13,7 @@ from cookiecutter.exceptions import FailedHookException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TEMPLATE, cookiecutter_cli, read_toml, render
+from conftest import DEFAULTS, TEMPLATE, cookiecutter_cli, read_toml, render
 
 
 def load_hook(name: str) -> ModuleType:
@@ -91,9 +91,8 @@ def test_rule_rejects_bad_answer_naming_field_value_rule_and_example(
 
 
 def render_defaults() -> dict[str, str]:
-    answers = json.loads((TEMPLATE / "cookiecutter.json").read_text())
-    answers["project_slug"] = "rust-in-python"
-    return {k: v for k, v in answers.items() if not k.startswith("_")}
+    """The default answers as cookiecutter passes them to the hook (the slug rendered)."""
+    return {**DEFAULTS, "project_slug": "rust-in-python"}
 
 
 @pytest.mark.parametrize(
