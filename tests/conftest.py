@@ -7,6 +7,7 @@ output matters). Builds share one cargo target directory, kept between runs in
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 import os
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -61,6 +63,15 @@ def cookiecutter_cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.Compl
         timeout=120,
         check=False,
     )
+
+
+def load_module(path: Path) -> ModuleType:
+    """Import a script of the template (a hook, a CI script) by its path."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from typing import Any
 
-from conftest import TEMPLATE
+from conftest import TEMPLATE, load_module
 
-spec = importlib.util.spec_from_file_location("check_pins", TEMPLATE / ".ci" / "check_pins.py")
-assert spec and spec.loader
-check_pins = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(check_pins)
+check_pins = load_module(TEMPLATE / ".ci" / "check_pins.py")
 
 PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text())["_pins"]
 

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DEFAULTS, TEMPLATE, cookiecutter_cli, read_toml, render
+from conftest import DEFAULTS, TEMPLATE, cookiecutter_cli, load_module, read_toml, render
 
-
-def load_hook(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, TEMPLATE / "hooks" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pre_gen = load_hook("pre_gen_project")
-post_gen = load_hook("post_gen_project")
+pre_gen = load_module(TEMPLATE / "hooks" / "pre_gen_project.py")
+post_gen = load_module(TEMPLATE / "hooks" / "post_gen_project.py")
 
 # (question, bad answer, words the message must contain)
 INVALID_ANSWERS = [
