@@ -41,31 +41,33 @@ def _load_pre_gen_hook() -> ModuleType:
     return module
 
 
-class ProjectDirGuard(Extension):
-    """Check `project_slug` before cookiecutter creates the project folder from it.
+class AnswersGuard(Extension):
+    """Check every answer before cookiecutter creates the project folder.
 
-    Cookiecutter creates that folder before the pre-generation hook runs, so a slug
-    such as `a/b` would leave folders behind that the hook cannot take back. The one
-    template cookiecutter renders for the folder name is passed through the hook's
-    own slug rule first; a bad slug stops cookiecutter before anything is created.
+    Cookiecutter creates that folder, from `project_slug`, before the pre-generation
+    hook runs, and a failing hook ends in a traceback. So the one template it renders
+    for the folder name is routed through the hook's own checks first: bad answers
+    stop cookiecutter with our message alone, and nothing is created (a slug such as
+    `a/b` would otherwise leave folders behind).
     """
 
     PROJECT_DIR = "{{cookiecutter.project_slug}}"
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.filters["checked_project_dir"] = checked_project_dir
+        environment.filters["checked_answers"] = checked_answers
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         if name is None and source == self.PROJECT_DIR:
-            return "{{ cookiecutter.project_slug | checked_project_dir }}"
+            return "{{ cookiecutter | checked_answers }}"
         return source
 
 
-def checked_project_dir(slug: str) -> str:
+def checked_answers(answers: dict[str, object]) -> object:
+    """The project folder's name, once every answer has passed the hook's checks."""
     hook = _load_pre_gen_hook()
-    error = hook.check_project_slug(slug)
-    if error:
+    problems = hook.validate(answers)
+    if problems:
         # Cookiecutter prints this exception's message alone and exits with status 1.
-        raise FailedHookException(f"\nrust-in-python: {error}\n\n{hook.NOTHING_GENERATED}")
-    return slug
+        raise FailedHookException(hook.report(answers, problems))
+    return answers["project_slug"]

@@ -1,4 +1,4 @@
-"""Tidy the rendered project: drop folders left empty by optional files.
+"""Tidy the rendered project, then tell the user what to run next.
 
 Optional files are switched off by file names that render empty, which
 cookiecutter skips; their folders are created all the same and removed here.
@@ -7,8 +7,20 @@ cookiecutter skips; their folders are created all the same and removed here.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+PROJECT_SLUG = "{{ cookiecutter.project_slug }}"
+MIN_PYTHON = "{{ cookiecutter.__min_python }}"
+
+NEXT_STEPS = """\
+Next steps (with uv; README.md also shows the way with pip and a venv):
+    cd {slug}
+    uv sync                       # builds the Rust extension into .venv
+    uv run python compare.py      # pure Python against Rust, same function
+    uv run pytest                 # the project's tests"""
 
 
 def prune_empty_dirs(root: Path) -> list[Path]:
@@ -22,8 +34,34 @@ def prune_empty_dirs(root: Path) -> list[Path]:
     return removed
 
 
+def warnings(
+    min_python: str, python: tuple[int, ...], which: Callable[[str], str | None] = shutil.which
+) -> list[str]:
+    """What this machine lacks to build the project: Rust, or a recent enough Python."""
+    found = []
+    missing = [tool for tool in ("cargo", "rustc") if which(tool) is None]
+    if missing:
+        found.append(
+            f"Rust is not installed here ({' and '.join(missing)} not found on PATH), and the"
+            " extension cannot be built without it. Install it with rustup (https://rustup.rs),"
+            " then open a new terminal."
+        )
+    floor = tuple(int(part) for part in min_python.split("."))
+    if python < floor:
+        found.append(
+            f"This is Python {python[0]}.{python[1]}; the project needs Python {min_python} or"
+            " newer to build and run."
+        )
+    return found
+
+
+def next_steps(slug: str, notes: list[str]) -> str:
+    return "\n\n".join([NEXT_STEPS.format(slug=slug), *(f"Note: {note}" for note in notes)])
+
+
 def main() -> int:
     prune_empty_dirs(Path.cwd())
+    print(next_steps(PROJECT_SLUG, warnings(MIN_PYTHON, sys.version_info[:2])))
     return 0
 
 

@@ -1,32 +1,38 @@
 """Check every answer before cookiecutter writes a file.
 
-Each rule returns an error paragraph for a bad answer, or None. `main()` prints
-every paragraph to stderr and exits 1, so cookiecutter stops and removes the
-folder it created. The answers are read as JSON data, never as code.
+The same checks run twice: first from `local_extensions.py`, while cookiecutter
+renders the project folder's name and before it creates anything, and again here,
+as the pre-generation hook, for answers that reach cookiecutter another way
+(a replay file, cruft). A bad answer gets one paragraph naming the question, the
+value, the rule and a valid example, then a command that renders the project with
+the valid answers kept and each bad one replaced. The answers are read as JSON
+data, never as code.
 """
 
 from __future__ import annotations
 
 import json
 import keyword
+import os
 import re
+import shlex
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 # Rendered by cookiecutter: the answers as a JSON document in a raw string. JSON escapes
 # every quote inside its strings and never puts three in a row, so no answer can end it.
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
-NOTHING_GENERATED = "Nothing was generated. Run cookiecutter again with a valid answer."
+NOTHING_GENERATED = "Nothing was generated."
 
-ABI3_FLOORS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "none")
+# The choice questions, in the order of their menus (cookiecutter.json must agree).
+ABI3_FLOORS = ("3.10", "3.9", "3.11", "3.12", "3.13", "3.14", "3.15", "none")
 LAYOUTS = ("rust", "mixed")
 LICENSES = ("MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "none")
 YES_NO = ("yes", "no")
 
-# Soft keywords of every Python the project may run on (`type` became one in 3.12).
-PYTHON_SOFT_KEYWORDS = frozenset({"_", "case", "match", "type", *keyword.softkwlist})
 RUST_KEYWORDS = frozenset(
     "abstract as async await become box break const continue crate do dyn else enum extern "
     "false final fn for gen if impl in let loop macro match mod move mut override priv pub ref "
@@ -34,18 +40,16 @@ RUST_KEYWORDS = frozenset(
     "virtual where while yield".split()
 )
 # Names Cargo refuses for a library or package.
-CARGO_RESERVED = frozenset(
-    ["alloc", "build", "core", "deps", "examples", "incremental", "proc_macro", "std", "test"]
-)
+CARGO_RESERVED = frozenset("alloc build core deps examples incremental proc_macro std test".split())
 # Crates the rendered project builds (their library names) and the Python tools it
 # installs: a module of the same name would shadow or clash with them.
 DEPENDENCIES = frozenset(
     "heck libc once_cell portable_atomic proc_macro2 pyo3 pyo3_build_config pyo3_ffi "
     "pyo3_macros pyo3_macros_backend quote syn target_lexicon unicode_ident maturin mypy "
-    "pytest _pytest ruff".split()
+    "nox pytest ruff".split()
 )
 # Top-level names of the rendered project itself, which would shadow the module.
-PROJECT_NAMES = frozenset({"compare", "tests"})
+PROJECT_NAMES = frozenset({"compare", "noxfile", "tests"})
 WINDOWS_DEVICE_NAMES = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{port}{i}" for port in ("com", "lpt") for i in range(10)]
 )
@@ -56,76 +60,102 @@ VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 EMAIL = re.compile(r"[^@\s<>,\"]+@[^@\s<>,\".]+(\.[^@\s<>,\".]+)+\Z")
 
 
-def problem(field: str, value: object, rule: str, example: str) -> str:
-    """One paragraph: which answer, what was given, the rule, and a valid example."""
-    return f"Invalid {field} {value!r}: {rule} For example: {field}={example}"
+class Problem(NamedTuple):
+    """A bad answer: the question, what was given, the rule it breaks, a valid example."""
+
+    field: str
+    value: object
+    rule: str
+    example: str
+
+    def __str__(self) -> str:
+        return f"Invalid {self.field} {self.value!r}: {self.rule} For example: {self.field}={self.example}"
 
 
-def check_module_name(name: str) -> str | None:
-    rule = None
+def module_name_rule(name: str) -> str | None:
+    """Why `name` cannot be the module name, or None."""
     if not MODULE_NAME.match(name):
-        rule = (
+        return (
             "it must be a lowercase snake_case identifier (ASCII letters, digits and"
             " underscores, starting with a letter), valid in both Python and Rust."
         )
-    elif keyword.iskeyword(name) or name in PYTHON_SOFT_KEYWORDS:
-        rule = "it is a Python keyword, so it cannot be imported by name."
-    elif name in RUST_KEYWORDS:
-        rule = "it is a Rust keyword or reserved word, so it cannot name the Rust library."
-    elif name in CARGO_RESERVED:
-        rule = "Cargo refuses it as a library name (it names a built-in crate or folder)."
-    elif name in getattr(sys, "stdlib_module_names", ()):
-        rule = "it is a Python standard-library module, which it would shadow."
-    elif name in DEPENDENCIES:
-        rule = "the project depends on a crate or Python package of that name."
-    elif name in PROJECT_NAMES:
-        rule = "the project has a file or folder of that name that would shadow the module."
-    return rule and problem("module_name", name, rule, "fibo_rust")
+    if keyword.iskeyword(name):
+        return "it is a Python keyword, so `import` cannot name it."
+    if name in RUST_KEYWORDS:
+        return "it is a Rust keyword or reserved word, so it cannot name the Rust library."
+    if name in CARGO_RESERVED:
+        return "Cargo refuses it as a library name (it names a built-in crate or folder)."
+    if name in getattr(sys, "stdlib_module_names", ()):
+        return "it is a Python standard-library module, which it would shadow."
+    if name in DEPENDENCIES:
+        return "the project depends on a crate or Python package of that name."
+    if name in PROJECT_NAMES:
+        return "the project has a file or folder of that name that would shadow the module."
+    return None
 
 
-def check_project_slug(slug: str) -> str | None:
-    rule = None
+def project_slug_rule(slug: str) -> str | None:
+    """Why `slug` cannot name the project folder and distributions, or None."""
     if not PROJECT_SLUG.match(slug):
-        rule = (
+        return (
             "it names the project folder and the Python and Cargo distributions, so it must be"
             " lowercase ASCII letters and digits in words joined by single hyphens, starting"
             " with a letter (no spaces, dots, slashes or '..')."
         )
-    elif slug in WINDOWS_DEVICE_NAMES:
-        rule = "it is a reserved device name on Windows, which cannot be a folder name."
-    return rule and problem("project_slug", slug, rule, "rust-in-python")
+    if slug in WINDOWS_DEVICE_NAMES:
+        return "it is a reserved device name on Windows, which cannot be a folder name."
+    return None
 
 
-def one_of(field: str, choices: tuple[str, ...], example: str) -> Callable[[str], str | None]:
-    def check(value: str) -> str | None:
+def suggestion(value: str, separator: str, rule: Callable[[str], str | None], fallback: str) -> str:
+    """A valid name close to `value` (`my-mod` gives `my_mod`), else `fallback`."""
+    base = re.sub(r"[^a-z0-9]+", separator, value.lower()).strip(separator).lstrip("0123456789" + separator)
+    for candidate in (base, f"{base}{separator}rs"):
+        if base and rule(candidate) is None:
+            return candidate
+    return fallback
+
+
+def check_module_name(name: str) -> Problem | None:
+    rule = module_name_rule(name)
+    return rule and Problem("module_name", name, rule, suggestion(name, "_", module_name_rule, "fibo_rust"))
+
+
+def check_project_slug(slug: str) -> Problem | None:
+    rule = project_slug_rule(slug)
+    example = suggestion(slug, "-", project_slug_rule, "rust-in-python")
+    return rule and Problem("project_slug", slug, rule, example)
+
+
+def one_of(field: str, choices: tuple[str, ...]) -> Callable[[str], Problem | None]:
+    def check(value: str) -> Problem | None:
         if value in choices:
             return None
         allowed = ", ".join(repr(choice) for choice in choices)
-        return problem(field, value, f"it must be one of {allowed}.", example)
+        return Problem(field, value, f"it must be one of {allowed}.", choices[0])
 
     return check
 
 
-def check_version(version: str) -> str | None:
+def check_version(version: str) -> Problem | None:
     if VERSION.match(version):
         return None
     rule = (
         "it must be MAJOR.MINOR.PATCH with plain numbers, which both Cargo (SemVer) and"
         " Python packaging (PEP 440) read the same way."
     )
-    return problem("version", version, rule, "0.1.0")
+    return Problem("version", version, rule, "0.1.0")
 
 
-def check_author_email(email: str) -> str | None:
+def check_author_email(email: str) -> Problem | None:
     if email == "" or EMAIL.match(email):
         return None
-    return problem(
-        "author_email", email, "it must look like name@domain.tld, or be left empty.", "you@example.com"
-    )
+    rule = "it must look like name@domain.tld, or be empty."
+    return Problem("author_email", email, rule, "you@example.com")
 
 
-def one_line(field: str, example: str, required: bool = False) -> Callable[[str], str | None]:
-    def check(text: str) -> str | None:
+def one_line(field: str, example: str, required: bool = False) -> Callable[[str], Problem | None]:
+    def check(text: str) -> Problem | None:
         if any(unicodedata.category(char) == "Cc" for char in text):
             rule = "it must be a single line without control characters (newlines, tabs)."
         elif required and not text.strip():
@@ -134,45 +164,71 @@ def one_line(field: str, example: str, required: bool = False) -> Callable[[str]
             rule = "Python packaging metadata cannot hold a comma in an author's name."
         else:
             return None
-        return problem(field, text, rule, example)
+        return Problem(field, text, rule, example)
 
     return check
 
 
-CHECKS: Mapping[str, Callable[[str], str | None]] = {
-    "project_name": one_line("project_name", '"Rust in Python"', required=True),
+# Every question, in the order cookiecutter asks them.
+CHECKS: Mapping[str, Callable[[str], Problem | None]] = {
+    "project_name": one_line("project_name", "Rust in Python", required=True),
     "project_slug": check_project_slug,
     "module_name": check_module_name,
-    "abi3_floor": one_of("abi3_floor", ABI3_FLOORS, "3.10"),
-    "layout": one_of("layout", LAYOUTS, "rust"),
-    "description": one_line("description", '"Fibonacci numbers in Rust"'),
-    "author_name": one_line("author_name", '"Ada Lovelace"'),
+    "abi3_floor": one_of("abi3_floor", ABI3_FLOORS),
+    "layout": one_of("layout", LAYOUTS),
+    "description": one_line("description", "Fibonacci numbers in Rust"),
+    "author_name": one_line("author_name", "Ada Lovelace"),
     "author_email": check_author_email,
     "version": check_version,
-    "license": one_of("license", LICENSES, "MIT"),
-    "github_actions": one_of("github_actions", YES_NO, "yes"),
+    "license": one_of("license", LICENSES),
+    "github_actions": one_of("github_actions", YES_NO),
 }
 
 
-def validate(answers: Mapping[str, object]) -> list[str]:
-    """Every error paragraph for these answers; empty when all are valid."""
-    errors = []
+def validate(answers: Mapping[str, object]) -> list[Problem]:
+    """Every problem with these answers; empty when all are valid."""
+    problems = []
     for field, check in CHECKS.items():
         value = answers.get(field)
         if not isinstance(value, str):
-            errors.append(problem(field, value, "it must be text.", "..."))
-        elif (error := check(value)) is not None:
-            errors.append(error)
-    return errors
+            problems.append(Problem(field, value, "it must be text.", "..."))
+        elif (found := check(value)) is not None:
+            problems.append(found)
+    return problems
+
+
+def rerun_command(answers: Mapping[str, object], problems: list[Problem]) -> str:
+    """A POSIX shell command that renders the project with every answer given, each bad
+    one replaced by its example and named in a comment at the end."""
+    fixed = {problem.field: problem.example for problem in problems}
+    words = ["cookiecutter", str(answers.get("_template") or "<template>"), "--no-input"]
+    if answers.get("_checkout"):
+        words += ["--checkout", str(answers["_checkout"])]
+    output_dir = answers.get("_output_dir")
+    if output_dir and os.path.abspath(str(output_dir)) != os.path.abspath(os.curdir):
+        words += ["--output-dir", str(output_dir)]
+    words += [f"{field}={fixed.get(field, answers.get(field, ''))}" for field in CHECKS]
+    command = " ".join(shlex.quote(word) for word in words)
+    return f"{command}  # replaced: {', '.join(fixed)}"
+
+
+def report(answers: Mapping[str, object], problems: list[Problem]) -> str:
+    """The whole message for bad answers: one paragraph each, then the way back."""
+    paragraphs = [f"rust-in-python: {problem}" for problem in problems]
+    paragraphs.append(
+        f"{NOTHING_GENERATED} This command keeps your other answers and uses the examples"
+        " above for the ones marked at its end:"
+    )
+    paragraphs.append("    " + rerun_command(answers, problems))
+    return "\n" + "\n\n".join(paragraphs) + "\n"
 
 
 def main() -> int:
-    errors = validate(json.loads(RENDERED_ANSWERS))
-    for error in errors:
-        print(f"\nrust-in-python: {error}", file=sys.stderr)
-    if errors:
-        print(f"\n{NOTHING_GENERATED}\n", file=sys.stderr)
-    return 1 if errors else 0
+    answers = json.loads(RENDERED_ANSWERS)
+    problems = validate(answers)
+    if problems:
+        print(report(answers, problems), file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
