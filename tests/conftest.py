@@ -1,16 +1,23 @@
 """Fixtures for rendering the template and building what it renders.
 
-Rendering uses cookiecutter's own API (or its command line, where the user-visible
-output matters). Builds share one cargo target directory, kept between runs in
-`.cache/` (or `$RIP_CARGO_TARGET_DIR`), so each PyO3 configuration compiles once.
+Rendering goes through pytest-cookies (`cookies`, `cookies_session`), which runs
+cookiecutter with a config file of its own, so the user's `~/.cookiecutterrc` and
+replay folder are neither read nor written. Where the user-visible output is the
+point, `cookiecutter_cli` runs the real command line, also with a config of its own.
+
+Builds share one cargo target directory, kept between runs in `.cache/` (or
+`$RIP_CARGO_TARGET_DIR`), so each PyO3 configuration compiles once.
 """
 
 from __future__ import annotations
 
+import functools
+import glob
 import importlib.util
-import itertools
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -21,48 +28,15 @@ from typing import Any
 
 import pytest
 import tomllib
-from cookiecutter.main import cookiecutter
+from cookiecutter.generate import generate_context
+from cookiecutter.prompt import prompt_for_config
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 # Where a venv keeps its executables, and their suffix, on this platform.
 VENV_BIN = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
 CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
-DEFAULTS = {
-    key: value
-    for key, value in json.loads((TEMPLATE / "cookiecutter.json").read_text()).items()
-    if not key.startswith("_")
-}
-
-
-def render(output_dir: Path, **answers: str) -> Path:
-    """Render the template with these answers (others default); return the project folder."""
-    return Path(cookiecutter(str(TEMPLATE), no_input=True, extra_context=answers, output_dir=str(output_dir)))
-
-
-@pytest.fixture
-def bake(tmp_path: Path) -> Callable[..., Path]:
-    """Render into a fresh folder: `bake(module_name="x")`."""
-    count = itertools.count()
-
-    def _bake(**answers: str) -> Path:
-        return render(tmp_path / f"out{next(count)}", **answers)
-
-    return _bake
-
-
-def cookiecutter_cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the cookiecutter command as a user would; `.stdout` is all it prints, in order."""
-    return subprocess.run(
-        [sys.executable, "-m", "cookiecutter", *args],
-        cwd=cwd,
-        input=stdin,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def load_module(path: Path) -> ModuleType:
@@ -74,16 +48,123 @@ def load_module(path: Path) -> ModuleType:
     return module
 
 
+PRE_GEN = load_module(TEMPLATE / "hooks" / "pre_gen_project.py")
+POST_GEN = load_module(TEMPLATE / "hooks" / "post_gen_project.py")
+QUESTIONS = list(PRE_GEN.CHECKS)
+
+
+def answers(**overrides: str) -> dict[str, str]:
+    """Every answer cookiecutter gives with `--no-input` and these overrides
+    (derived defaults such as the slug rendered), as the hooks see them."""
+    context = generate_context(context_file=str(TEMPLATE / "cookiecutter.json"), extra_context=overrides)
+    rendered = prompt_for_config(context, no_input=True)
+    return {key: rendered[key] for key in [*QUESTIONS, "__min_python"]}
+
+
+DEFAULTS = answers()
+
+
+def answers_id(overrides: Mapping[str, str]) -> str:
+    """A readable test id for a set of answers."""
+    return ",".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def build_env(**extra: str) -> dict[str, str]:
+def baked(result: Any) -> Path:
+    """The project folder of a pytest-cookies result; the test fails if rendering failed."""
+    exception = result.exception  # (printing the Result itself raises a DeprecationWarning)
+    if exception is not None:
+        pytest.fail(f"rendering failed: {exception!r}", pytrace=False)
+    return Path(result.project_path)
+
+
+@pytest.fixture
+def bake(cookies: Any) -> Callable[..., Path]:
+    """Render with these answers (the others default): `bake(module_name="x")`."""
+
+    def _bake(**overrides: str) -> Path:
+        return baked(cookies.bake(template=str(TEMPLATE), extra_context=overrides))
+
+    return _bake
+
+
+@pytest.fixture(scope="session")
+def bake_session(cookies_session: Any) -> Callable[..., Path]:
+    """`bake` for session-scoped fixtures: one render shared by many tests."""
+
+    def _bake(**overrides: str) -> Path:
+        return baked(cookies_session.bake(template=str(TEMPLATE), extra_context=overrides))
+
+    return _bake
+
+
+def render(output_dir: Path, **overrides: str) -> Path:
+    """Render into `output_dir` through cookiecutter's API with a config file of its own."""
+    from cookiecutter.main import cookiecutter
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    config = write_cookiecutter_config(output_dir.parent / f".{output_dir.name}-cookiecutter")
+    project = cookiecutter(
+        str(TEMPLATE),
+        no_input=True,
+        extra_context=overrides,
+        output_dir=str(output_dir),
+        config_file=str(config),
+    )
+    return Path(project)
+
+
+def write_cookiecutter_config(folder: Path) -> Path:
+    """An empty cookiecutter config that keeps its replay and clone folders in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "config.yaml"
+    config.write_text(
+        f"cookiecutters_dir: {json.dumps(str(folder / 'templates'))}\n"
+        f"replay_dir: {json.dumps(str(folder / 'replay'))}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """This environment, with UTF-8 for every child Python and no venv or PYTHONPATH leaking in."""
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env["CARGO_TARGET_DIR"] = str(CARGO_TARGET_DIR)
-    env["CARGO_TERM_COLOR"] = "never"
+    env.update(PYTHONUTF8="1", PYTHONIOENCODING="utf-8", PIP_DISABLE_PIP_VERSION_CHECK="1")
     env.update(extra)
     return env
+
+
+@pytest.fixture(scope="session")
+def cookiecutter_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_cookiecutter_config(tmp_path_factory.mktemp("cookiecutter-config"))
+
+
+@pytest.fixture
+def cookiecutter_cli(cookiecutter_config: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the `cookiecutter` command as a user would, with an empty config of the suite's own;
+    `.stdout` is everything it prints, in order."""
+
+    def _run(*args: str, cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cookiecutter", *args],
+            cwd=cwd,
+            input=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            encoding="utf-8",
+            env=child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config), **env),
+            timeout=120,
+            check=False,
+        )
+
+    return _run
+
+
+def build_env(**extra: str) -> dict[str, str]:
+    return child_env(CARGO_TARGET_DIR=str(CARGO_TARGET_DIR), CARGO_TERM_COLOR="never", **extra)
 
 
 def run(
@@ -95,7 +176,8 @@ def run(
         cwd=cwd,
         env=dict(env) if env is not None else build_env(),
         capture_output=True,
-        text=True,
+        encoding="utf-8",
+        errors="replace",
         timeout=timeout,
         check=False,
     )
@@ -106,6 +188,28 @@ def run(
             pytrace=False,
         )
     return proc
+
+
+def tool(name: str) -> str:
+    """The full path of a tool the suite needs: next to this Python first, then on PATH."""
+    beside = Path(sys.executable).parent / f"{name}{EXE}"
+    found = str(beside) if beside.is_file() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed (tests/requirements.txt and a Rust toolchain provide it)")
+    return found
+
+
+def posix_shell() -> str:
+    """A POSIX shell: `sh` on Linux and macOS, Git's bash on Windows (never WSL's `bash.exe`
+    in System32, which `bash` alone may find first)."""
+    if os.name != "nt":
+        return tool("sh")
+    git = shutil.which("git")
+    candidates = [Path(git).resolve().parent.parent / "bin" / "bash.exe"] if git else []
+    for candidate in candidates:
+        if candidate.is_file():
+            return str(candidate)
+    pytest.skip("no Git for Windows bash found to run POSIX shell commands")
 
 
 def venv_python(venv: Path) -> Path:
@@ -119,9 +223,93 @@ def venv_env(venv: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def make_venv(where: Path, python: str | Path = sys.executable, *requirements: str) -> Path:
+    """A fresh venv made by `python`, with a pip new enough for dependency groups."""
+    venv = where / "venv"
+    run([python, "-m", "venv", venv], cwd=where)
+    run([venv_python(venv), "-m", "pip", "install", "-q", "pip>=25.1", *requirements], cwd=where)
+    return venv
+
+
+# --- The CPython interpreters installed on this machine -------------------------------------
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    version: tuple[int, int]
+    path: Path
+    free_threaded: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.version[0]}.{self.version[1]}{'t' if self.free_threaded else ''}"
+
+
+PROBE = (
+    "import sys, sysconfig; print(sys.implementation.name, sys.version_info[0], sys.version_info[1],"
+    " bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
+)
+
+
+def candidate_paths() -> list[str]:
+    """Interpreters named by `RIP_PYTHONS` (paths separated by os.pathsep, as the template's
+    workflow sets it from setup-python), pyenv's versions, and `python3.X` on PATH."""
+    paths = [p for p in os.environ.get("RIP_PYTHONS", "").split(os.pathsep) if p]
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    for pattern in ("versions/*/bin/python", "versions/*/python.exe"):
+        paths += sorted(glob.glob(str(Path(pyenv_root) / pattern)))
+    paths += [found for minor in range(6, 20) if (found := shutil.which(f"python3.{minor}"))]
+    return [sys.executable, *paths]
+
+
+def probe(path: str) -> Interpreter | None:
+    try:
+        out = subprocess.run(
+            [path, "-c", PROBE], capture_output=True, encoding="utf-8", timeout=30, check=True
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if len(out) != 4 or out[0] != "cpython":
+        return None
+    return Interpreter((int(out[1]), int(out[2])), Path(path), out[3] == "True")
+
+
+@functools.cache
+def interpreters() -> tuple[Interpreter, ...]:
+    """One CPython per version (and per free-threaded build) found here, oldest first."""
+    found: dict[tuple[tuple[int, int], bool], Interpreter] = {}
+    for path in candidate_paths():
+        interpreter = probe(path)
+        if interpreter is not None:
+            found.setdefault((interpreter.version, interpreter.free_threaded), interpreter)
+    return tuple(sorted(found.values(), key=lambda i: (i.version, i.free_threaded)))
+
+
+def gil_interpreters(at_least: tuple[int, int] = (0, 0)) -> list[Interpreter]:
+    return [i for i in interpreters() if not i.free_threaded and i.version >= at_least]
+
+
+EXERCISED: set[str] = set()
+
+
+def exercised(interpreter: Interpreter) -> Interpreter:
+    """Record that a test ran `interpreter`, for the summary at the end of the run."""
+    EXERCISED.add(interpreter.name)
+    return interpreter
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if EXERCISED:
+        names = sorted(EXERCISED, key=lambda n: tuple(int(p) for p in re.findall(r"\d+", n)))
+        terminalreporter.write_line(f"CPython interpreters exercised: {', '.join(names)}")
+
+
+# --- Rendered variants, built for real ----------------------------------------------------------
+
+
 @dataclass
 class Built:
-    """A rendered project, with a venv where its wheel (then `maturin develop`) is installed."""
+    """A rendered project, with a venv holding its dev group and its wheel installed."""
 
     answers: dict[str, str]
     project: Path
@@ -158,30 +346,22 @@ BUILD_VARIANTS = {
 }
 
 
-def answers_id(answers: Mapping[str, str]) -> str:
-    """A readable test id for a set of answers."""
-    return ",".join(f"{k}={v}" for k, v in answers.items()) or "defaults"
-
-
-def answers_for(variant: str) -> dict[str, str]:
-    return {**DEFAULTS, **BUILD_VARIANTS[variant]}
-
-
 @pytest.fixture(scope="session", params=list(BUILD_VARIANTS))
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    """Render a variant, make a venv with its dev group, build its wheel with pip and
-    install it, then `maturin develop` into the same venv (the two ways a user builds)."""
-    variant = request.param
-    answers = answers_for(variant)
-    root = tmp_path_factory.mktemp(variant)
-    project = render(root, **BUILD_VARIANTS[variant])
-    venv = root / "venv"
-    run([sys.executable, "-m", "venv", venv], cwd=root)
+def built(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    bake_session: Callable[..., Path],
+) -> Iterator[Built]:
+    """Render a variant, make a venv with its dev group, then build its wheel with pip
+    and install it there (what `pip install .` does)."""
+    overrides = BUILD_VARIANTS[request.param]
+    project = bake_session(**overrides)
+    root = tmp_path_factory.mktemp(request.param)
+    venv = make_venv(root)
     py = venv_python(venv)
-    run([py, "-m", "pip", "install", "-q", "--upgrade", "pip>=25.1"], cwd=project)
     run([py, "-m", "pip", "install", "-q", "--group", "dev"], cwd=project)
     dist = root / "dist"
     run([py, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, "."], cwd=project)
     (wheel,) = dist.glob("*.whl")
     run([py, "-m", "pip", "install", "-q", wheel], cwd=project)
-    yield Built(answers=answers, project=project, venv=venv, wheel=wheel)
+    yield Built(answers=answers(**overrides), project=project, venv=venv, wheel=wheel)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 from collections.abc import Callable
@@ -12,15 +13,12 @@ import pytest
 import tomllib
 import yaml
 
-from conftest import DEFAULTS, answers_id, read_toml
-
-FLOORS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "none"]
-LICENSES = ["MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "none"]
+from conftest import PRE_GEN, TEMPLATE, answers, answers_id, read_toml
 
 COMBINATIONS = [
     {},
-    *({"abi3_floor": floor} for floor in FLOORS),
-    *({"license": license_} for license_ in LICENSES),
+    *({"abi3_floor": floor} for floor in PRE_GEN.ABI3_FLOORS[1:]),
+    *({"license": license_} for license_ in PRE_GEN.LICENSES[1:]),
     {"layout": "mixed"},
     {"layout": "mixed", "abi3_floor": "none", "github_actions": "no", "license": "none"},
     {"github_actions": "no"},
@@ -30,7 +28,7 @@ COMBINATIONS = [
 
 @pytest.fixture(params=COMBINATIONS, ids=answers_id)
 def rendered(request: pytest.FixtureRequest, bake: Callable[..., Path]) -> tuple[dict[str, str], Path]:
-    return {**DEFAULTS, **request.param}, bake(**request.param)
+    return answers(**request.param), bake(**request.param)
 
 
 def files(project: Path) -> list[Path]:
@@ -71,12 +69,12 @@ def test_abi3_floor_sets_the_pyo3_feature_and_requires_python(
     floor = answers["abi3_floor"]
     pyo3 = read_toml(project / "Cargo.toml")["dependencies"]["pyo3"]
     pyproject = read_toml(project / "pyproject.toml")
+    assert pyproject["project"]["requires-python"] == f">={answers['__min_python']}"
     if floor == "none":
         assert "features" not in pyo3
-        assert pyproject["project"]["requires-python"] == ">=3.10"
     else:
+        assert answers["__min_python"] == floor
         assert pyo3["features"] == [f"abi3-py{floor.replace('.', '')}"]
-        assert pyproject["project"]["requires-python"] == f">={floor}"
 
 
 def test_module_name_names_the_library_the_binary_and_the_import(
@@ -164,3 +162,30 @@ def test_defaults_render_the_classic_fibo_rust_project(bake: Callable[..., Path]
     assert project.name == "rust-in-python"
     assert read_toml(project / "Cargo.toml")["lib"]["name"] == "fibo_rust"
     assert read_toml(project / "Cargo.toml")["dependencies"]["pyo3"]["features"] == ["abi3-py310"]
+
+
+@pytest.mark.parametrize(
+    ("project_name", "slug", "module"),
+    [("Fast Fib", "fast-fib", "fast_fib"), ("Ünïcode Maths 2", "unicode-maths-2", "unicode_maths_2")],
+)
+def test_slug_and_module_name_follow_the_project_name(project_name: str, slug: str, module: str) -> None:
+    derived = answers(project_name=project_name)
+    assert (derived["project_slug"], derived["module_name"]) == (slug, module)
+
+
+@pytest.mark.parametrize(
+    ("question", "choices"),
+    [
+        ("abi3_floor", PRE_GEN.ABI3_FLOORS),
+        ("layout", PRE_GEN.LAYOUTS),
+        ("license", PRE_GEN.LICENSES),
+        ("github_actions", PRE_GEN.YES_NO),
+    ],
+)
+def test_choice_menus_offer_what_the_hook_accepts_with_a_label_each(
+    question: str, choices: tuple[str, ...]
+) -> None:
+    config = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+    assert tuple(config[question]) == choices
+    labels = config["__prompts__"][question]
+    assert set(labels) == {"__prompt__", *choices}

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DEFAULTS, TEMPLATE, cookiecutter_cli, load_module, read_toml, render
+from conftest import (
+    DEFAULTS,
+    POST_GEN,
+    PRE_GEN,
+    QUESTIONS,
+    TEMPLATE,
+    child_env,
+    posix_shell,
+    read_toml,
+    tool,
+)
 
-pre_gen = load_module(TEMPLATE / "hooks" / "pre_gen_project.py")
-post_gen = load_module(TEMPLATE / "hooks" / "post_gen_project.py")
-
-# (question, bad answer, words the message must contain)
-INVALID_ANSWERS = [
+# Answers typed as text (the choice questions are menus), with words the message must contain.
+INVALID_TEXT_ANSWERS = [
     ("module_name", "Fibo", "lowercase snake_case"),
     ("module_name", "fibo-rust", "lowercase snake_case"),
     ("module_name", "1fibo", "lowercase snake_case"),
@@ -25,8 +37,8 @@ INVALID_ANSWERS = [
     ("module_name", "fïbo", "lowercase snake_case"),
     ("module_name", "", "lowercase snake_case"),
     ("module_name", "class", "Python keyword"),
-    ("module_name", "match", "Python keyword"),
-    ("module_name", "type", "Python keyword"),
+    ("module_name", "match", "Rust keyword"),
+    ("module_name", "type", "Rust keyword"),
     ("module_name", "fn", "Rust keyword"),
     ("module_name", "crate", "Rust keyword"),
     ("module_name", "dyn", "Rust keyword"),
@@ -38,6 +50,7 @@ INVALID_ANSWERS = [
     ("module_name", "pyo3", "depends on"),
     ("module_name", "pytest", "depends on"),
     ("module_name", "compare", "would shadow"),
+    ("module_name", "noxfile", "would shadow"),
     ("project_slug", "../escape", "no spaces, dots, slashes"),
     ("project_slug", "a/b", "no spaces, dots, slashes"),
     ("project_slug", "My Project", "no spaces, dots, slashes"),
@@ -45,12 +58,6 @@ INVALID_ANSWERS = [
     ("project_slug", "-x", "starting with a letter"),
     ("project_slug", "con", "reserved device name on Windows"),
     ("project_slug", "lpt1", "reserved device name on Windows"),
-    ("abi3_floor", "3.8", "one of '3.9', '3.10'"),
-    ("abi3_floor", "2.7", "one of '3.9', '3.10'"),
-    ("abi3_floor", "py310", "'none'"),
-    ("layout", "src", "one of 'rust', 'mixed'"),
-    ("license", "GPL-3.0", "one of 'MIT'"),
-    ("github_actions", "maybe", "one of 'yes', 'no'"),
     ("version", "1.0", "MAJOR.MINOR.PATCH"),
     ("version", "v1.0.0", "MAJOR.MINOR.PATCH"),
     ("version", "01.0.0", "MAJOR.MINOR.PATCH"),
@@ -60,28 +67,54 @@ INVALID_ANSWERS = [
     ("project_name", "   ", "must not be empty"),
     ("author_name", "Doe, Jane", "comma"),
 ]
+# Values a replay file or cruft could carry for a menu question.
+INVALID_CHOICES = [
+    ("abi3_floor", "3.8"),
+    ("abi3_floor", "py310"),
+    ("layout", "src"),
+    ("license", "GPL-3.0"),
+    ("github_actions", "maybe"),
+]
 
 
-def example_answer(message: str) -> tuple[str, str]:
-    field, _, value = message.rsplit("For example: ", 1)[1].partition("=")
-    return field, value.strip().strip('"')
+def with_answer(field: str, value: object) -> dict[str, object]:
+    return {**DEFAULTS, field: value}
 
 
-@pytest.mark.parametrize(("field", "value", "rule"), INVALID_ANSWERS)
-def test_rule_rejects_bad_answer_naming_field_value_rule_and_example(
+@pytest.mark.parametrize(("field", "value", "rule"), INVALID_TEXT_ANSWERS)
+def test_rule_rejects_bad_answer_naming_field_value_rule_and_a_valid_example(
     field: str, value: str, rule: str
 ) -> None:
-    (message,) = pre_gen.validate({**render_defaults(), field: value})
-    assert message.startswith(f"Invalid {field} {value!r}: ")
-    assert rule in message
-    example_field, example = example_answer(message)
-    assert example_field == field
-    assert pre_gen.validate({**render_defaults(), field: example}) == []
+    (problem,) = PRE_GEN.validate(with_answer(field, value))
+    assert str(problem).startswith(f"Invalid {field} {value!r}: ")
+    assert rule in str(problem)
+    assert str(problem).endswith(f"For example: {field}={problem.example}")
+    assert PRE_GEN.validate(with_answer(field, problem.example)) == []
 
 
-def render_defaults() -> dict[str, str]:
-    """The default answers as cookiecutter passes them to the hook (the slug rendered)."""
-    return {**DEFAULTS, "project_slug": "rust-in-python"}
+@pytest.mark.parametrize(("field", "value"), INVALID_CHOICES)
+def test_hook_rejects_a_value_outside_the_menu(field: str, value: str) -> None:
+    (problem,) = PRE_GEN.validate(with_answer(field, value))
+    assert "it must be one of" in problem.rule
+    assert PRE_GEN.validate(with_answer(field, problem.example)) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "example"),
+    [
+        ("module_name", "my-mod", "my_mod"),
+        ("module_name", "Fast Fib", "fast_fib"),
+        ("module_name", "class", "class_rs"),
+        ("module_name", "json", "json_rs"),
+        ("module_name", "2fast", "fast"),
+        ("module_name", "!!!", "fibo_rust"),
+        ("project_slug", "My Project", "my-project"),
+        ("project_slug", "con", "con-rs"),
+    ],
+)
+def test_the_example_for_a_bad_name_stays_close_to_it(field: str, value: str, example: str) -> None:
+    (problem,) = PRE_GEN.validate(with_answer(field, value))
+    assert problem.example == example
 
 
 @pytest.mark.parametrize(
@@ -89,40 +122,87 @@ def render_defaults() -> dict[str, str]:
     [
         ("module_name", "fast_fib2"),
         ("module_name", "my_module_"),
+        ("module_name", "case"),
         ("project_slug", "a"),
         ("project_slug", "fast-fib-2"),
         ("author_email", ""),
         ("author_email", "first.last+tag@sub.example.org"),
         ("version", "10.20.30"),
-        ("license", "MIT OR Apache-2.0"),
-        *(("abi3_floor", floor) for floor in pre_gen.ABI3_FLOORS),
+        *(("abi3_floor", floor) for floor in PRE_GEN.ABI3_FLOORS),
+        *(("license", license_) for license_ in PRE_GEN.LICENSES),
         ("description", ""),
         ("author_name", 'Zoë "Z" O\'Brien 🦀'),
     ],
 )
 def test_rule_accepts_valid_answer(field: str, value: str) -> None:
-    assert pre_gen.validate({**render_defaults(), field: value}) == []
+    assert PRE_GEN.validate(with_answer(field, value)) == []
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "rule"),
-    INVALID_ANSWERS,
-)
-def test_cookiecutter_stops_with_our_message_first_and_writes_nothing(
-    tmp_path: Path, field: str, value: str, rule: str
+@pytest.mark.parametrize(("field", "value", "rule"), INVALID_TEXT_ANSWERS)
+def test_cookiecutter_stops_with_our_message_alone_and_writes_nothing(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any], field: str, value: str, rule: str
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
     valid_slug = [] if field == "project_slug" else ["project_slug=fine"]
     proc = cookiecutter_cli("--no-input", str(TEMPLATE), f"{field}={value}", *valid_slug, cwd=work)
-    assert proc.returncode != 0
+    assert proc.returncode == 1
     first = proc.stdout.lstrip().splitlines()[0]
     assert first.startswith(f"rust-in-python: Invalid {field} ") and rule in first
+    assert "Traceback" not in proc.stdout
     assert list(tmp_path.rglob("*")) == [work]
 
 
+def printed_command(output: str) -> str:
+    (line,) = [line for line in output.splitlines() if line.strip().startswith("cookiecutter ")]
+    return line.strip()
+
+
+def test_the_message_ends_with_a_command_that_keeps_every_answer_and_marks_the_replaced(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
+    given = ["module_name=my-mod", "version=1.0", "description=it's $HOME", "license=BSD-3-Clause"]
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), *given, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.count("rust-in-python: Invalid ") == 2
+    words = shlex.split(printed_command(proc.stdout), comments=True)
+    assert words[:3] == ["cookiecutter", str(TEMPLATE), "--no-input"]
+    expected = {field: DEFAULTS[field] for field in QUESTIONS}
+    expected.update(module_name="my_mod", version="0.1.0", description="it's $HOME", license="BSD-3-Clause")
+    assert dict(word.split("=", 1) for word in words[3:]) == expected
+    assert printed_command(proc.stdout).endswith("# replaced: module_name, version")
+
+
+def test_the_printed_command_run_as_printed_renders_the_project(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any], cookiecutter_config: Path
+) -> None:
+    proc = cookiecutter_cli(
+        "--no-input", str(TEMPLATE), "project_name=Fast Fib", "module_name=my-mod", cwd=tmp_path
+    )
+    command = printed_command(proc.stdout)
+    path = f"{Path(tool('cookiecutter')).parent}{os.pathsep}{os.environ['PATH']}"
+    env = child_env(PATH=path, COOKIECUTTER_CONFIG=str(cookiecutter_config))
+    again = subprocess.run(
+        [posix_shell(), "-c", command], cwd=tmp_path, env=env, capture_output=True, encoding="utf-8"
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert read_toml(tmp_path / "fast-fib" / "Cargo.toml")["lib"]["name"] == "my_mod"
+
+
+@pytest.mark.parametrize(("field", "value"), INVALID_CHOICES)
+def test_a_value_outside_a_menu_on_the_command_line_is_refused_by_cookiecutter(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any], field: str, value: str
+) -> None:
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), f"{field}={value}", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert f"{value} provided for choice variable {field}, but the choices are" in proc.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("slug", ["a/b", "../escape", "{absolute}", "", "."])
-def test_a_slug_that_is_a_path_creates_no_folder_anywhere(tmp_path: Path, slug: str) -> None:
+def test_a_slug_that_is_a_path_creates_no_folder_anywhere(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any], slug: str
+) -> None:
     work = tmp_path / "work"
     work.mkdir()
     slug = slug.format(absolute=tmp_path / "absolute")
@@ -133,46 +213,65 @@ def test_a_slug_that_is_a_path_creates_no_folder_anywhere(tmp_path: Path, slug: 
     assert list(tmp_path.rglob("*")) == [work]
 
 
-def test_a_project_name_with_no_letters_is_refused_through_its_empty_slug(tmp_path: Path) -> None:
+def test_a_project_name_with_no_letters_is_refused_through_its_derived_names(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
     proc = cookiecutter_cli("--no-input", str(TEMPLATE), "project_name=!!!", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.lstrip().startswith("rust-in-python: Invalid project_slug '': ")
+    assert "rust-in-python: Invalid module_name '': " in proc.stdout
     assert list(tmp_path.iterdir()) == []
 
 
-def test_rendering_over_an_existing_folder_is_refused_and_keeps_its_files(tmp_path: Path) -> None:
+def test_a_project_name_whose_module_name_is_taken_is_refused(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), "project_name=Test", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "rust-in-python: Invalid module_name 'test': Cargo refuses it" in proc.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rendering_over_an_existing_folder_is_refused_and_keeps_its_files(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
     existing = tmp_path / "rust-in-python"
     existing.mkdir()
-    (existing / "notes.txt").write_text("mine")
+    (existing / "notes.txt").write_text("mine", encoding="utf-8")
     proc = cookiecutter_cli("--no-input", str(TEMPLATE), cwd=tmp_path)
     assert proc.returncode != 0
     assert "already exists" in proc.stdout
     assert [p.name for p in existing.iterdir()] == ["notes.txt"]
-    assert (existing / "notes.txt").read_text() == "mine"
+    assert (existing / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_a_bad_answer_with_overwrite_keeps_the_existing_folder_untouched(tmp_path: Path) -> None:
+def test_a_bad_answer_with_overwrite_keeps_the_existing_folder_untouched(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
     existing = tmp_path / "rust-in-python"
     existing.mkdir()
-    (existing / "Cargo.toml").write_text("mine")
+    (existing / "Cargo.toml").write_text("mine", encoding="utf-8")
     proc = cookiecutter_cli("--no-input", "-f", str(TEMPLATE), "version=1", cwd=tmp_path)
     assert proc.returncode != 0
     assert [p.name for p in existing.iterdir()] == ["Cargo.toml"]
-    assert (existing / "Cargo.toml").read_text() == "mine"
+    assert (existing / "Cargo.toml").read_text(encoding="utf-8") == "mine"
 
 
 @pytest.mark.parametrize("field", ["project_name", "description", "author_name"])
 @pytest.mark.parametrize("text", ["one\ntwo", "tab\there", "bell\x07"])
-def test_control_characters_in_one_line_fields_are_rejected(tmp_path: Path, field: str, text: str) -> None:
-    with pytest.raises(FailedHookException):
-        render(tmp_path, **{field: text})
-    assert list(tmp_path.iterdir()) == []
+def test_control_characters_in_one_line_fields_are_rejected(cookies: Any, field: str, text: str) -> None:
+    result = cookies.bake(template=str(TEMPLATE), extra_context={field: text})
+    assert isinstance(result.exception, FailedHookException)
+    assert f"Invalid {field} " in str(result.exception)
+    assert result.project_path is None
 
 
 TRICKY = "Zoë \"\"\"double\"\"\" '''single''' \\back\\slash {braces} %d $HOME `tick` 🦀🚀 𝔘𝔫𝔦"
 
 
-def test_free_text_given_on_the_command_line_renders_byte_for_byte(tmp_path: Path) -> None:
+def test_free_text_given_on_the_command_line_renders_byte_for_byte(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
     proc = cookiecutter_cli(
         "--no-input",
         str(TEMPLATE),
@@ -180,15 +279,18 @@ def test_free_text_given_on_the_command_line_renders_byte_for_byte(tmp_path: Pat
         f"author_name={TRICKY}",
         f"project_name={TRICKY}",
         "project_slug=tricky",
+        "module_name=tricky",
         cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stdout
     assert_round_trip(tmp_path / "tricky", TRICKY, TRICKY, TRICKY)
 
 
-def test_text_typed_at_the_prompt_is_data_not_template(tmp_path: Path) -> None:
+def test_text_typed_at_the_prompt_is_data_not_template(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
     typed = "My {{ cookiecutter.module_name }} {% if x %} 🦀"
-    answers = [typed, "typed", "", "", "", typed, typed] + [""] * 4
+    answers = [typed, "typed", "typed_mod", "", "", typed, typed] + [""] * 4
     proc = cookiecutter_cli(str(TEMPLATE), cwd=tmp_path, stdin="\n".join(answers) + "\n")
     assert proc.returncode == 0, proc.stdout
     assert_round_trip(tmp_path / "typed", typed, typed, typed)
@@ -212,6 +314,7 @@ one_line_text = st.text(
 def test_any_printable_text_typed_at_the_prompt_reads_back_from_the_toml_files(
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
+    cookiecutter_config: Path,
     description: str,
     author: str,
 ) -> None:
@@ -220,48 +323,86 @@ def test_any_printable_text_typed_at_the_prompt_reads_back_from_the_toml_files(
     def read_user_variable(var_name: str, default: object, *args: object, **kwargs: object) -> object:
         return typed.get(var_name, default)
 
+    def read_user_choice(var_name: str, options: list[object], *args: object, **kwargs: object) -> object:
+        return options[0]
+
     monkeypatch.setattr("cookiecutter.prompt.read_user_variable", read_user_variable)
+    monkeypatch.setattr("cookiecutter.prompt.read_user_choice", read_user_choice)
     from cookiecutter.main import cookiecutter
 
     out = tmp_path_factory.mktemp("prop")
-    project = Path(cookiecutter(str(TEMPLATE), no_input=False, output_dir=str(out)))
-    assert_round_trip(project, "Rust in Python", description, author)
+    project = cookiecutter(
+        str(TEMPLATE), no_input=False, output_dir=str(out), config_file=str(cookiecutter_config)
+    )
+    assert_round_trip(Path(project), "Rust in Python", description, author)
 
 
 def test_pre_gen_hook_reads_answers_as_json_data() -> None:
-    source = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text()
+    source = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text(encoding="utf-8")
     assert source.count("{{") == 1 and "{{ cookiecutter | tojson }}" in source
 
 
-def test_dependency_names_cover_every_crate_the_project_builds(tmp_path: Path) -> None:
-    project = render(tmp_path)
-    proc = subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--features", "python"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    packages = json.loads(proc.stdout)["packages"]
-    crates = {p["name"].replace("-", "_") for p in packages} - {"rust_in_python"}
-    assert crates <= pre_gen.DEPENDENCIES, crates - pre_gen.DEPENDENCIES
-
-
-def test_hooks_are_idempotent(tmp_path: Path) -> None:
-    answers = render_defaults()
-    assert pre_gen.validate(answers) == pre_gen.validate(answers) == []
-    (tmp_path / "a" / "b").mkdir(parents=True)
-    (tmp_path / "keep").mkdir()
-    (tmp_path / "keep" / "file").write_text("x")
-    assert post_gen.prune_empty_dirs(tmp_path) == [tmp_path / "a" / "b", tmp_path / "a"]
-    assert post_gen.prune_empty_dirs(tmp_path) == []
-    assert (tmp_path / "keep" / "file").exists()
-
-
-def test_hook_main_reports_to_stderr_and_exits_nonzero(
+def test_pre_gen_hook_as_the_safety_net_prints_our_message_and_the_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(pre_gen, "RENDERED_ANSWERS", json.dumps({**render_defaults(), "layout": "x"}))
-    assert pre_gen.main() == 1
-    assert "Invalid layout 'x'" in capsys.readouterr().err
+    replayed = {**DEFAULTS, "layout": "src", "_template": "gh:someone/rust-in-python"}
+    monkeypatch.setattr(PRE_GEN, "RENDERED_ANSWERS", json.dumps(replayed))
+    assert PRE_GEN.main() == 1
+    err = capsys.readouterr().err
+    assert "rust-in-python: Invalid layout 'src'" in err
+    assert "cookiecutter gh:someone/rust-in-python --no-input " in err and "layout=rust" in err
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    return {str(p.relative_to(root)): p.read_bytes() if p.is_file() else None for p in root.rglob("*")}
+
+
+def test_hooks_change_nothing_when_run_again_in_a_generated_project(
+    bake: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = bake(layout="mixed")
+    before = snapshot(project)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(PRE_GEN, "RENDERED_ANSWERS", json.dumps({**DEFAULTS, "layout": "mixed"}))
+    monkeypatch.setattr(POST_GEN, "MIN_PYTHON", DEFAULTS["__min_python"])
+    assert PRE_GEN.main() == 0
+    assert POST_GEN.main() == 0
+    assert snapshot(project) == before
+    assert "Next steps" in capsys.readouterr().out
+
+
+def test_a_render_prints_the_next_steps_and_nothing_alarming(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    lines = [line.strip() for line in proc.stdout.strip().splitlines()]
+    assert lines[0].startswith("Next steps")
+    assert [line.split("#")[0].strip() for line in lines[1:]] == [
+        "cd rust-in-python",
+        "uv sync",
+        "uv run python compare.py",
+        "uv run pytest",
+    ]
+
+
+def test_a_render_without_rust_on_path_succeeds_and_says_how_to_install_it(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), cwd=tmp_path, PATH=str(Path(sys.executable).parent))
+    assert proc.returncode == 0, proc.stdout
+    assert "Rust is not installed here (cargo and rustc not found on PATH)" in proc.stdout
+    assert "https://rustup.rs" in proc.stdout
+    assert (tmp_path / "rust-in-python" / "Cargo.toml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("floor", "python", "warned"),
+    [("3.12", (3, 11), True), ("3.12", (3, 12), False), ("3.9", (3, 13), False)],
+)
+def test_a_python_older_than_the_floor_is_pointed_out(
+    floor: str, python: tuple[int, int], warned: bool
+) -> None:
+    notes = POST_GEN.warnings(floor, python, which=lambda name: f"/usr/bin/{name}")
+    assert bool(notes) == warned
+    assert all(f"needs Python {floor} or newer" in note for note in notes)
