@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.metadata
+import sys
 import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -53,6 +55,40 @@ def test_max_n_is_the_largest_n_that_fits() -> None:
 def test_version_matches_the_installed_distribution() -> None:
     dist = importlib.metadata.version("{{ cookiecutter.project_slug }}")
     assert {{ cookiecutter.module_name }}.__version__ == dist
+
+
+@pytest.fixture
+def no_forced_gil_switch() -> Iterator[None]:
+    """A thread keeps the GIL until it releases it itself (no switch forced for 100 s)."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    yield
+    sys.setswitchinterval(interval)
+
+
+@pytest.mark.usefixtures("no_forced_gil_switch")
+def test_python_code_runs_while_fibo_computes_in_another_thread() -> None:
+    # The main thread counts while a worker thread is inside fibo. With no forced GIL
+    # switches, the count can move during the call only if fibo released the GIL: no
+    # timing threshold is involved, so a slow or busy machine cannot make this flaky.
+    count = 0
+    during: list[int] = []
+    started, finished = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        started.set()
+        before = count
+        fibo(40)
+        during.append(count - before)
+        finished.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    started.wait()
+    while not finished.wait(0.001):  # waiting releases the GIL for the worker's return
+        count += 1
+    thread.join()
+    assert during[0] > 0, "no Python code ran while fibo computed: it holds the GIL"
 
 
 def test_fibo_runs_in_threads_and_agrees() -> None:
