@@ -1,0 +1,370 @@
+"""The rendered project follows the Scientific Python development guide: sp-repo-review
+passes, pre-commit uses the hook repositories people use (pinned by rev to the template's
+`_pins`), the pytest and mypy settings are strict, and nox runs the checks CI runs.
+
+GitHub cannot be reached here, so the real hook repositories cannot be cloned. The slow
+pre-commit test stands in a local git repository for each one: tagged with the pinned rev,
+declaring the hooks as the real repository's `.pre-commit-hooks.yaml` does, and installing
+the tool from PyPI at the version that rev tags. pre-commit then runs the rendered config
+as it is, on a fresh project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+import yaml
+from repo_review.processor import process
+
+from conftest import (
+    TEMPLATE,
+    answers_id,
+    build_env,
+    interpreters,
+    load_module,
+    read_toml,
+    render,
+    run,
+    venv_env,
+    venv_python,
+)
+
+PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))["_pins"]
+pre_commit_pins = load_module(TEMPLATE / ".ci" / "pre_commit_pins.py")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Every rendered variant whose files differ in what the guide checks.
+VARIANTS = [
+    {},
+    {"layout": "mixed"},
+    {"abi3_floor": "none"},
+    {"abi3_floor": "3.9"},
+    {"github_actions": "no"},
+]
+# Hook repositories only a project with GitHub Actions needs (they check its workflows).
+WORKFLOW_HOOK_REPOS = {"python-jsonschema/check-jsonschema", "zizmorcore/zizmor-pre-commit"}
+
+
+class Rendered(NamedTuple):
+    answers: dict[str, str]
+    path: Path
+
+
+@pytest.fixture(scope="module", params=VARIANTS, ids=answers_id)
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    return Rendered(request.param, render(tmp_path_factory.mktemp("guide"), **request.param))
+
+
+def hook_repos(project: Path) -> dict[str, dict[str, Any]]:
+    """The remote repositories of the project's pre-commit config, keyed by owner/name."""
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return {
+        repo["repo"].removeprefix("https://github.com/"): repo
+        for repo in config["repos"]
+        if repo["repo"] != "local"
+    }
+
+
+# --- sp-repo-review ------------------------------------------------------------------------
+
+
+def test_sp_repo_review_finds_no_failing_check(project: Rendered) -> None:
+    _, results = process(project.path)
+    failed = {r.name: f"{r.description}: {r.err_msg}" for r in results if r.result is False}
+    assert failed == {}
+    passed_families = {r.family for r in results if r.result is True}
+    assert passed_families >= {"general", "pyproject", "pre-commit", "mypy", "noxfile", "ruff"}
+
+
+def test_only_a_handful_of_checks_are_switched_off_each_with_its_reason(project: Rendered) -> None:
+    ignored = read_toml(project.path / "pyproject.toml")["tool"]["repo-review"]["ignore"]
+    assert isinstance(ignored, dict) and len(ignored) <= 5
+    assert all(isinstance(reason, str) and len(reason) > 20 for reason in ignored.values())
+
+
+# --- pre-commit config and pins ------------------------------------------------------------
+
+
+def test_pre_commit_accepts_the_config(project: Rendered) -> None:
+    config = ".pre-commit-config.yaml"
+    run([sys.executable, "-m", "pre_commit", "validate-config", config], cwd=project.path)
+
+
+def test_each_hook_repository_is_pinned_to_its_rev_in_pins(project: Rendered) -> None:
+    expected = pre_commit_pins.revs(PINS)
+    if project.answers.get("github_actions") == "no":
+        expected = {repo: rev for repo, rev in expected.items() if repo not in WORKFLOW_HOOK_REPOS}
+    assert {repo: entry["rev"] for repo, entry in hook_repos(project.path).items()} == expected
+
+
+def test_the_dev_group_pins_the_ruff_and_mypy_the_hooks_run(project: Rendered) -> None:
+    dev = read_toml(project.path / "pyproject.toml")["dependency-groups"]["dev"]
+    hooks = hook_repos(project.path)
+    for dist, repo in (("ruff", "astral-sh/ruff-pre-commit"), ("mypy", "pre-commit/mirrors-mypy")):
+        pinned = f"{dist}=={pre_commit_pins.pypi_version(hooks[repo]['rev'])}"
+        assert pinned in [requirement.split(";")[0] for requirement in dev]
+
+
+def test_each_hook_repository_has_its_pypi_distribution() -> None:
+    assert set(pre_commit_pins.revs(PINS)) == set(pre_commit_pins.PYPI_NAMES)
+
+
+def pypi_answering(**newer: str) -> Callable[[str], dict[str, Any]]:
+    """PyPI's JSON API as if every pinned release were the newest, except `newer`."""
+    names = pre_commit_pins.PYPI_NAMES
+    newest = {names[repo]: pre_commit_pins.pypi_version(rev) for repo, rev in PINS["pre_commit"].items()}
+    newest |= PINS["dev"] | newer
+    return lambda url: {"info": {"version": newest[url.removeprefix("https://pypi.org/pypi/").split("/")[0]]}}
+
+
+def test_the_pin_check_reports_nothing_when_every_rev_and_dev_tool_is_current() -> None:
+    assert pre_commit_pins.behind(PINS, pypi_answering()) == []
+
+
+def test_the_pin_check_reports_a_rev_and_a_dev_tool_behind_pypi() -> None:
+    codespell = PINS["pre_commit"]["codespell-project/codespell"]
+    assert pre_commit_pins.behind(PINS, pypi_answering(codespell="99.0.0", pytest="99.1")) == [
+        f"codespell-project/codespell: pinned {codespell}, newest 99.0.0",
+        f"pytest: pinned {PINS['dev']['pytest']}, newest 99.1",
+    ]
+
+
+# --- pytest settings: strict, on pytest 9's table and on pytest 8's --------------------------
+
+# Each probe is a test that must fail, and a line its output must show, because of a setting.
+PROBES = {
+    "filterwarnings": (
+        "import warnings\n\ndef test_probe():\n    warnings.warn('probe')\n",
+        "UserWarning: probe",
+    ),
+    "strict xfail": (
+        "import pytest\n\n@pytest.mark.xfail\ndef test_probe():\n    pass\n",
+        "[XPASS(strict)]",
+    ),
+    "strict markers": (
+        "import pytest\n\n@pytest.mark.probe_marker\ndef test_probe():\n    pass\n",
+        "'probe_marker' not found in `markers`",
+    ),
+    "log_level": (
+        "import logging\n\ndef test_probe():\n"
+        "    logging.getLogger('p').info('probe-info')\n    assert False\n",
+        "INFO     p:test_probe.py:4 probe-info",
+    ),
+}
+
+
+def cpython(version: str) -> Path:
+    """The CPython `version` installed here; skip if none (fail under CI, which must have it)."""
+    for interpreter in interpreters():
+        if interpreter.name == version:
+            return interpreter.path
+    message = f"CPython {version} is not installed here (pyenv install {version} provides it)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param(("3.10", "this"), id="floor 3.10, pytest 9 on this Python"),
+        pytest.param(("3.9", "3.9"), id="floor 3.9, pytest 8 on CPython 3.9", marks=pytest.mark.build),
+    ],
+)
+def pytest_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """A project with a venv holding the pytest its dev group gives that Python."""
+    floor, python = request.param
+    root = tmp_path_factory.mktemp(f"pytest-{floor}")
+    project = render(root, abi3_floor=floor)
+    interpreter = sys.executable if python == "this" else cpython(python)
+    run([interpreter, "-m", "venv", root / "venv"], cwd=root)
+    dev = read_toml(project / "pyproject.toml")["dependency-groups"]["dev"]
+    pytest_pins = [requirement for requirement in dev if requirement.startswith("pytest==")]
+    run([venv_python(root / "venv"), "-m", "pip", "install", "-q", *pytest_pins], cwd=root)
+    return Rendered({"abi3_floor": floor, "python": python}, project)
+
+
+def test_each_pytest_setting_is_in_force(pytest_project: Rendered) -> None:
+    python = venv_python(pytest_project.path.parent / "venv")
+    version = run([python, "-m", "pytest", "--version"], cwd=pytest_project.path).stdout
+    assert version.startswith("pytest 8." if pytest_project.answers["python"] == "3.9" else "pytest 9.")
+    probe = pytest_project.path / "tests" / "test_probe.py"
+    missing = {}
+    for setting, (source, shows) in PROBES.items():
+        probe.write_text(source, encoding="utf-8")
+        proc = subprocess.run(
+            [python, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_probe.py"],
+            cwd=pytest_project.path,
+            capture_output=True,
+            encoding="utf-8",
+            check=False,
+        )
+        if proc.returncode == 0 or shows not in proc.stdout + proc.stderr:
+            missing[setting] = proc.stdout[-800:] + proc.stderr[-800:]
+    assert missing == {}
+
+
+# --- nox: the sessions CI runs, on a fresh project ------------------------------------------
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(
+    ("answers", "python", "sessions"),
+    [
+        pytest.param({}, "this", ["lint", "tests"], id="lint and tests on this Python"),
+        pytest.param({"abi3_floor": "3.9"}, "3.9", ["tests"], id="tests, floor 3.9 on CPython 3.9"),
+    ],
+)
+def test_nox_sessions_pass_on_a_fresh_project(
+    tmp_path: Path, answers: dict[str, str], python: str, sessions: list[str]
+) -> None:
+    project = render(tmp_path, **answers)
+    interpreter = sys.executable if python == "this" else cpython(python)
+    venv = tmp_path / "venv"
+    run([interpreter, "-m", "venv", venv], cwd=tmp_path)
+    run([venv_python(venv), "-m", "pip", "install", "-q", "pip>=25.1"], cwd=project)
+    run([venv_python(venv), "-m", "pip", "install", "-q", "--group", "dev"], cwd=project)
+    proc = run([venv_python(venv), "-m", "nox", "-s", *sessions], cwd=project, env=venv_env(venv))
+    out = proc.stdout + proc.stderr
+    for session in sessions:
+        assert f"Session {session} was successful" in out
+    version = python if python != "this" else "{}.{}".format(*sys.version_info)
+    assert f"-- Python {version}." in out  # pytest ran on that Python
+
+
+# --- pre-commit, every hook, with a local stand-in for each hook repository ------------------
+
+# The hooks the rendered config uses, as their repositories' .pre-commit-hooks.yaml declare
+# them (language python; name = id, for reading the output).
+MANIFESTS: dict[str, list[dict[str, Any]]] = {
+    "pre-commit/pre-commit-hooks": [
+        {"id": "check-added-large-files", "entry": "check-added-large-files"},
+        {"id": "check-case-conflict", "entry": "check-case-conflict"},
+        {"id": "check-merge-conflict", "entry": "check-merge-conflict", "types": ["text"]},
+        {"id": "check-toml", "entry": "check-toml", "types": ["toml"]},
+        {"id": "check-yaml", "entry": "check-yaml", "types": ["yaml"]},
+        {"id": "end-of-file-fixer", "entry": "end-of-file-fixer", "types": ["text"]},
+        {"id": "trailing-whitespace", "entry": "trailing-whitespace-fixer", "types": ["text"]},
+    ],
+    "astral-sh/ruff-pre-commit": [
+        {"id": "ruff-check", "entry": "ruff check --force-exclude", "types_or": ["python", "pyi", "jupyter"]},
+        {
+            "id": "ruff-format",
+            "entry": "ruff format --force-exclude",
+            "types_or": ["python", "pyi", "jupyter"],
+        },
+    ],
+    "pre-commit/mirrors-mypy": [
+        {
+            "id": "mypy",
+            "entry": "mypy",
+            "types_or": ["python", "pyi"],
+            "args": ["--ignore-missing-imports", "--scripts-are-modules"],
+            "require_serial": True,
+        }
+    ],
+    "codespell-project/codespell": [{"id": "codespell", "entry": "codespell", "types": ["text"]}],
+    "abravalheri/validate-pyproject": [
+        {
+            "id": "validate-pyproject",
+            "entry": "validate-pyproject",
+            "files": "^pyproject.toml$",
+            "extra": "all",
+        }
+    ],
+    "hukkin/mdformat": [{"id": "mdformat", "entry": "mdformat", "types": ["markdown"]}],
+    "python-jsonschema/check-jsonschema": [
+        {
+            "id": "check-github-workflows",
+            "entry": "check-jsonschema --builtin-schema vendor.github-workflows",
+            "files": r"^\.github/workflows/[^/]+$",
+            "types": ["yaml"],
+        },
+        {
+            "id": "check-dependabot",
+            "entry": "check-jsonschema --builtin-schema vendor.dependabot",
+            "files": r"^\.github/dependabot\.(yml|yaml)$",
+            "types": ["yaml"],
+        },
+    ],
+    "zizmorcore/zizmor-pre-commit": [
+        {
+            "id": "zizmor",
+            "entry": "zizmor",
+            "args": ["--no-progress"],
+            "types": ["yaml"],
+            "files": r"(\.github/(workflows/.*|dependabot.ya?ml))|(action\.ya?ml)$",
+            "require_serial": True,
+        }
+    ],
+}
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+}
+
+
+def git(*args: str, cwd: Path) -> None:
+    run(["git", *args], cwd=cwd, env=build_env(**GIT_ENV))
+
+
+def stand_in(repo: str, rev: str, where: Path) -> Path:
+    """A git repository tagged `rev` that installs the tool from PyPI at the version `rev`
+    tags and declares the hooks of `repo` as the real one does."""
+    where.mkdir(parents=True)
+    extras = "".join(f"[{hook['extra']}]" for hook in MANIFESTS[repo] if "extra" in hook)
+    dist = pre_commit_pins.PYPI_NAMES[repo] + extras
+    requirement = f"{dist}=={pre_commit_pins.pypi_version(rev)}"
+    (where / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "stand-in"\nversion = "0"\ndependencies = ["{requirement}"]\n\n'
+        "[tool.setuptools]\npy-modules = []\n",
+        encoding="utf-8",
+    )
+    hooks = [
+        {"name": hook["id"], "language": "python", **{k: v for k, v in hook.items() if k != "extra"}}
+        for hook in MANIFESTS[repo]
+    ]
+    (where / ".pre-commit-hooks.yaml").write_text(yaml.safe_dump(hooks), encoding="utf-8")
+    git("init", "-q", cwd=where)
+    git("add", "-A", cwd=where)
+    git("commit", "-q", "-m", "stand-in", cwd=where)
+    git("tag", rev, cwd=where)
+    return where
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("answers", [{}, {"layout": "mixed", "github_actions": "no"}], ids=answers_id)
+def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path, answers: dict[str, str]) -> None:
+    project = render(tmp_path / "out", **answers)
+    config_path = project / ".pre-commit-config.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    hook_ids = []
+    for repo in config["repos"]:
+        if repo["repo"] != "local":
+            name = repo["repo"].removeprefix("https://github.com/")
+            repo["repo"] = str(stand_in(name, repo["rev"], tmp_path / "hook-repos" / name))
+        hook_ids += [hook.get("name", hook["id"]) for hook in repo["hooks"]]
+    stand_in_config = tmp_path / "stand-in-config.yaml"
+    stand_in_config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    git("init", "-q", cwd=project)
+    git("add", "-A", cwd=project)
+    out = run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--config", stand_in_config],
+        cwd=project,
+        env=build_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), **GIT_ENV),
+        timeout=1800,
+    ).stdout
+    results = dict(re.findall(r"^(\S.*?)\.{3,}(?:\(.*\))?(Passed|Failed|Skipped)$", out, re.MULTILINE))
+    assert results == dict.fromkeys(hook_ids, "Passed")
