@@ -1,0 +1,97 @@
+"""Every command the READMEs give and the template prints works as written.
+
+The commands are read from the READMEs' ```console blocks and from what cookiecutter
+prints, so a README and its test cannot drift apart. They run in a POSIX shell
+(Git's bash on Windows), from the folder a reader would be in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import TEMPLATE, build_env, posix_shell, tool
+
+pytestmark = pytest.mark.build
+
+
+def console_blocks(readme: Path) -> list[str]:
+    return re.findall(r"```console\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
+
+
+def shell(script: str, cwd: Path, env: dict[str, str], timeout: int = 900) -> str:
+    """Run `script` as one POSIX shell script that stops at the first failing command."""
+    proc = subprocess.run(
+        [posix_shell(), "-c", f"set -ex\n{script}"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(
+            f"exited {proc.returncode}:\n{proc.stdout[-5000:]}\n--- stderr ---\n{proc.stderr[-5000:]}",
+            pytrace=False,
+        )
+    return proc.stdout + proc.stderr
+
+
+def passed(out: str) -> bool:
+    """pytest ran and reported passes and no failure (cargo test's "0 failed" is fine)."""
+    return bool(re.search(r"\b[1-9]\d* passed", out)) and not re.search(r"\b[1-9]\d* failed", out)
+
+
+def uv_env(**extra: str) -> dict[str, str]:
+    """uv with this machine's Pythons only (it may not download one)."""
+    env = build_env(UV_PYTHON=sys.executable, UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
+    env["PATH"] = f"{Path(tool('uv')).parent}{os.pathsep}{env['PATH']}"
+    return env
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the venv block activates with the POSIX .venv/bin/activate")
+@pytest.mark.parametrize("layout", ["rust", "mixed"])
+def test_every_command_of_the_rendered_readme_runs_as_written(bake: Callable[..., Path], layout: str) -> None:
+    project = bake(layout=layout)
+    blocks = console_blocks(project / "README.md")
+    assert blocks, "the rendered README has no commands"
+    uv_blocks = [block for block in blocks if block.startswith("uv ")]
+    out = shell("\n".join(block for block in blocks if block not in uv_blocks), project, build_env())
+    assert "fibo(35) = 9227465" in out
+    assert "built without optimisations" in out
+    assert re.search(r"fibo\(40\) = 102334155 in \S+ \(Rust, release build\)", out)
+    assert passed(out)
+    for block in uv_blocks:  # in a fresh copy, where uv makes its own .venv
+        copy = project.parent / f"{layout}-uv"
+        shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".venv", "target"))
+        out = shell(block, copy, uv_env())
+        assert "fibo(35) = 9227465" in out and passed(out)
+
+
+def test_the_next_steps_printed_after_a_render_run_as_printed(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), "project_name=Next Steps", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    steps = [line.strip() for line in proc.stdout.splitlines() if line.startswith("    ")]
+    assert steps[0] == "cd next-steps"
+    out = shell("\n".join(steps), tmp_path, uv_env())
+    assert "fibo(35) = 9227465" in out and passed(out)
+
+
+def test_the_readme_uv_commands_are_the_printed_next_steps(bake: Callable[..., Path]) -> None:
+    project = bake()
+    (uv_block,) = [block for block in console_blocks(project / "README.md") if block.startswith("uv ")]
+    printed = TEMPLATE.joinpath("hooks", "post_gen_project.py").read_text(encoding="utf-8")
+    for command in uv_block.splitlines():
+        assert re.search(rf"^ +{re.escape(command)}( +#.*)?$", printed, re.M), command
