@@ -1,70 +1,311 @@
-"""Report every version the template pins that is behind its registry's newest release.
+"""Report every pin of the template that is behind, and every pinned fact that no longer holds.
 
-Run weekly by .github/workflows/pins.yml (it needs the network: crates.io, PyPI,
-endoflife.date and the GitHub API). Exit status 1 when a pin is behind.
+Run weekly by .github/workflows/pins.yml. It reads crates.io, PyPI, the GitHub API
+(authenticated with $GITHUB_TOKEN when set) and actions/python-versions' manifest, and runs
+cargo. It checks:
+
+- each pinned version (PyO3, maturin, ruff, uv, the lint Rust, the newest CPython, each
+  action; the dev tools and pre-commit hooks through .ci/pre_commit_pins.py) against the
+  newest release;
+- each action's pinned commit is the commit of its version tag;
+- the pinned PyO3 has the features the template asks for (abi3-pyXY for every floor, abi3t);
+- the manifest setup-python installs from still offers the free-threaded and abi3t pins on
+  every runner; the vendored snapshot (tests/data/python-versions.json) is current;
+- the rendered Cargo.lock is what cargo resolves today.
+
+`--write` refreshes the snapshot and the Cargo.lock template and moves each action pin (in
+cookiecutter.json and the template's own workflows) to its newest release; review the diff.
+Exit status: 0 all current, 1 something behind or broken, 2 a source could not be read.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import re
+import subprocess
 import sys
+import tempfile
+import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-COOKIECUTTER_JSON = Path(__file__).resolve().parent.parent / "cookiecutter.json"
+ROOT = Path(__file__).resolve().parent.parent
+COOKIECUTTER_JSON = ROOT / "cookiecutter.json"
+SNAPSHOT = ROOT / "tests" / "data" / "python-versions.json"
+LOCK_TEMPLATE = ROOT / "{{cookiecutter.project_slug}}" / "Cargo.lock"
+WORKFLOWS = ROOT / ".github" / "workflows"
+MANIFEST_URL = "https://raw.githubusercontent.com/actions/python-versions/main/versions-manifest.json"
+OLDEST_PYTHON = (3, 9)
+
+
+class SourceError(Exception):
+    """A registry could not be read or answered something unexpected."""
 
 
 def fetch_json(url: str) -> Any:
-    request = urllib.request.Request(url, headers={"User-Agent": "rust-in-python-pin-check"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
+    headers = {"User-Agent": "rust-in-python-pin-check", "Accept": "application/json"}
+    token = os.environ.get("GITHUB_TOKEN")
+    if token and url.startswith("https://api.github.com/"):
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+    except (urllib.error.URLError, TimeoutError, json.JSONDecodeError) as error:
+        raise SourceError(f"{url}: {error}") from error
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.lstrip("v").split(".") if part.isdigit())
+    return tuple(int(part) for part in re.findall(r"\d+", version.lstrip("v")))
 
 
-def newest_releases(pins: Mapping[str, Any], get: Callable[[str], Any] = fetch_json) -> dict[str, str]:
-    """The newest release of everything pinned, keyed like the pins."""
+def minor(version: str) -> tuple[int, int]:
+    major, minor_ = version.rstrip("t").split(".")[:2]
+    return int(major), int(minor_)
+
+
+def minor_name(version: str) -> str:
+    """ "3.14.2", "3.14t" -> "3.14"."""
+    return "{}.{}".format(*minor(version))
+
+
+def place(platform: str, platform_version: str, arch: str) -> str:
+    """How the snapshot names a build: "linux 24.04 x64", "win32 arm64-freethreaded"."""
+    return " ".join(part for part in (platform, platform_version, arch) if part)
+
+
+# --- actions/python-versions' manifest: what setup-python can install where -------------------
+
+
+def trim_manifest(manifest: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, list[str]]]:
+    """For each CPython minor from 3.9 on: the "platform [platform_version] arch" entries of its
+    stable releases and of its pre-releases (free-threaded builds have an arch ending in
+    `-freethreaded`)."""
+    pythons: dict[str, dict[str, set[str]]] = {}
+    for release in manifest:
+        version = release["version"]
+        if minor(version) < OLDEST_PYTHON:
+            continue
+        entry = pythons.setdefault(minor_name(version), {"stable": set(), "prerelease": set()})
+        kind = "stable" if release["stable"] else "prerelease"
+        for file in release["files"]:
+            entry[kind].add(place(file["platform"], file.get("platform_version", ""), file["arch"]))
+    ordered = sorted(pythons, key=minor)
+    return {v: {k: sorted(pythons[v][k]) for k in ("stable", "prerelease")} for v in ordered}
+
+
+def offers(snapshot: Mapping[str, Any], runner: str, python: str, allow_prereleases: bool) -> bool:
+    """Whether setup-python finds `python` ("3.12", "3.14t") for `runner` in the manifest."""
+    platform, platform_version, arch = snapshot["runners"][runner]
+    if python.endswith("t"):
+        arch += "-freethreaded"
+    where = place(platform, platform_version, arch)
+    entry = snapshot["pythons"].get(minor_name(python))
+    if entry is None:
+        return False
+    # setup-python takes a pre-release only when no stable release of that minor exists.
+    if where in entry["stable"]:
+        return True
+    return allow_prereleases and not entry["stable"] and where in entry["prerelease"]
+
+
+def snapshot_problems(pins: Mapping[str, Any], snapshot: Mapping[str, Any]) -> list[str]:
+    """The pinned CPython facts the workflows rely on, checked against a manifest snapshot."""
+    report = []
+    needed = [pins["free_threaded_python"], pins["abi3t_python"], pins["newest_python"]]
+    needed.append(pins["newest_python"] + "t")
+    for runner in snapshot["runners"]:
+        for python in needed:
+            if not offers(snapshot, runner, python, allow_prereleases=True):
+                report.append(f"python-versions: no CPython {python} for {runner}")
+    stable = [v for v, entry in snapshot["pythons"].items() if entry["stable"]]
+    newest_stable = max(stable, key=minor)
+    if minor(newest_stable) > minor(pins["newest_python"]):
+        report.append(f"newest_python: pinned {pins['newest_python']}, newest {newest_stable}")
+    return report
+
+
+# --- the rendered Cargo.lock ---------------------------------------------------------------------
+
+LOCK_HEAD = """{#- Cargo.lock of the rendered project. The crates.io entries are what
+    `cargo generate-lockfile` wrote for a rendered project; the project's own entry goes where
+    cargo sorts it, by name.
+    Regenerate with `python .ci/check_pins.py --write`. -#}
+"""
+
+
+def lock_template(lock: str, name: str, version: str) -> str:
+    """Turn a lock file cargo wrote for a project `name` into the template that renders it."""
+    header, _, body = lock.partition("\n\n")
+    entries = body.rstrip("\n").split("\n\n")
+    (own,) = [e for e in entries if e.startswith(f'[[package]]\nname = "{name}"\n')]
+    crates = [e for e in entries if e is not own]
+    if crates != sorted(crates):
+        raise ValueError("cargo no longer sorts the lock file by name")
+    own = own.replace(f'name = "{name}"', 'name = "{{ cookiecutter.project_slug }}"')
+    own = own.replace(f'version = "{version}"', 'version = "{{ cookiecutter.version }}"', 1)
+    return (
+        LOCK_HEAD
+        + "{%- set crates -%}\n"
+        + "\n\n".join(crates)
+        + "\n{%- endset -%}\n{%- set project -%}\n"
+        + own
+        + "\n{%- endset -%}\n"
+        + header
+        + '\n\n{{ (crates.split("\\n\\n") + [project]) | sort(case_sensitive=true) | join("\\n\\n") }}\n'
+    )
+
+
+def resolve_lock() -> str:
+    """The lock file cargo resolves today for the default rendered project."""
+    from cookiecutter.main import cookiecutter
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(cookiecutter(str(ROOT), no_input=True, output_dir=tmp))
+        (project / "Cargo.lock").unlink()
+        subprocess.run(["cargo", "generate-lockfile", "--quiet"], cwd=project, check=True, timeout=600)
+        return (project / "Cargo.lock").read_text(encoding="utf-8")
+
+
+def lock_problems(template: str, resolved_template: str) -> list[str]:
+    if template == resolved_template:
+        return []
+    pinned = set(re.findall(r'name = "([^"{]+)"\nversion = "([^"]+)"', template))
+    newest = set(re.findall(r'name = "([^"{]+)"\nversion = "([^"]+)"', resolved_template))
+    changes = sorted(f"{n} {v}" for n, v in newest - pinned) or ["entries changed"]
+    return ["Cargo.lock: cargo now resolves " + ", ".join(changes)]
+
+
+# --- registries ----------------------------------------------------------------------------------
+
+Getter = Callable[[str], Any]
+
+
+def newest_releases(pins: Mapping[str, Any], get: Getter = fetch_json) -> dict[str, str]:
+    """The newest release of everything pinned, keyed like the pins (actions by name)."""
+    pypi = lambda name: get(f"https://pypi.org/pypi/{name}/json")["info"]["version"]  # noqa: E731
+    latest = lambda repo: get(f"https://api.github.com/repos/{repo}/releases/latest")["tag_name"]  # noqa: E731
     newest = {
         "pyo3": get("https://crates.io/api/v1/crates/pyo3")["crate"]["max_stable_version"],
-        "maturin": get("https://pypi.org/pypi/maturin/json")["info"]["version"],
-        "ruff": get("https://pypi.org/pypi/ruff/json")["info"]["version"],
-        "newest_python": get("https://endoflife.date/api/python.json")[0]["cycle"],
+        "maturin": pypi("maturin"),
+        "ruff": pypi("ruff"),
+        "uv": pypi("uv"),
+        "rust": latest("rust-lang/rust"),
     }
-    for action, pin in pins["actions"].items():
-        if pin["version"] == "master":
-            branch = get(f"https://api.github.com/repos/{action}/branches/master")
-            newest[action] = branch["commit"]["sha"]
-        else:
-            newest[action] = get(f"https://api.github.com/repos/{action}/releases/latest")["tag_name"]
+    for action in pins["actions"]:
+        newest[action] = latest(action)
     return newest
 
 
 def behind(pins: Mapping[str, Any], newest: Mapping[str, str]) -> list[str]:
     """One line for each pin older than the newest release."""
+    current = {k: pins[k] for k in ("pyo3", "maturin", "ruff", "uv", "rust")}
+    current |= {action: pin["version"] for action, pin in pins["actions"].items()}
+    return [
+        f"{name}: pinned {pinned}, newest {newest[name]}"
+        for name, pinned in current.items()
+        if version_key(pinned) < version_key(newest[name])
+    ]
+
+
+def tag_problems(pins: Mapping[str, Any], get: Getter = fetch_json) -> list[str]:
+    """Each action's pinned commit must be the commit its version tag points to."""
     report = []
-    for name in ("pyo3", "maturin", "ruff", "newest_python"):
-        if version_key(pins[name]) < version_key(newest[name]):
-            report.append(f"{name}: pinned {pins[name]}, newest {newest[name]}")
     for action, pin in pins["actions"].items():
-        if pin["version"] == "master":
-            if pin["sha"] != newest[action]:
-                report.append(f"{action}: pinned master at {pin['sha']}, now {newest[action]}")
-        elif version_key(pin["version"]) < version_key(newest[action]):
-            report.append(f"{action}: pinned {pin['version']}, newest {newest[action]}")
+        sha = get(f"https://api.github.com/repos/{action}/commits/{pin['version']}")["sha"]
+        if sha != pin["sha"]:
+            report.append(f"{action}: pinned {pin['sha']} as {pin['version']}, but the tag is {sha}")
     return report
 
 
-def main() -> int:
-    pins = json.loads(COOKIECUTTER_JSON.read_text())["_pins"]
-    report = behind(pins, newest_releases(pins))
+def pyo3_problems(pins: Mapping[str, Any], floors: Iterable[str], get: Getter = fetch_json) -> list[str]:
+    """The pinned PyO3 must have abi3-pyXY for every floor offered, and abi3t-pyXY."""
+    features = get(f"https://crates.io/api/v1/crates/pyo3/{pins['pyo3']}")["version"]["features"]
+    wanted = [f"abi3-py{f.replace('.', '')}" for f in floors if f != "none"]
+    wanted.append(f"abi3t-py{pins['abi3t_python'].replace('.', '')}")
+    return [f"pyo3 {pins['pyo3']}: no feature {w}" for w in wanted if w not in features]
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def move_action_pins(pins: Mapping[str, Any], newest: Mapping[str, str], get: Getter = fetch_json) -> None:
+    """Point each action that is behind at its newest release, in cookiecutter.json and in the
+    template's own workflows (the rendered ones read cookiecutter.json)."""
+    files = [COOKIECUTTER_JSON, *WORKFLOWS.glob("*.yml")]
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
+    for action, pin in pins["actions"].items():
+        tag = newest[action]
+        if version_key(pin["version"]) >= version_key(tag):
+            continue
+        sha = get(f"https://api.github.com/repos/{action}/commits/{tag}")["sha"]
+        for path, text in texts.items():
+            text = text.replace(f"{action}@{pin['sha']} # {pin['version']}", f"{action}@{sha} # {tag}")
+            block = f'"{action}": {{\n        "sha": "{pin["sha"]}",\n        "version": "{pin["version"]}"'
+            text = text.replace(block, f'"{action}": {{\n        "sha": "{sha}",\n        "version": "{tag}"')
+            texts[path] = text
+    for path, text in texts.items():
+        path.write_text(text, encoding="utf-8")
+
+
+def write_snapshot(trimmed: Mapping[str, Any], old: Mapping[str, Any]) -> None:
+    snapshot = {**old, "fetched": date.today().isoformat(), "pythons": trimmed}
+    SNAPSHOT.write_text(json.dumps(snapshot, indent=2) + "\n", encoding="utf-8")
+
+
+def other_checks() -> list[Callable[[Mapping[str, Any], Getter], list[str]]]:
+    """The `behind(pins, get)` of the sibling pin checks (the dev tools and pre-commit hooks)."""
+    import importlib.util
+
+    checks = []
+    for path in sorted(Path(__file__).parent.glob("*_pins.py")):
+        if path.resolve() == Path(__file__).resolve():
+            continue
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        checks.append(module.behind)
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help="refresh what can be refreshed in place")
+    args = parser.parse_args(argv)
+    config = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))
+    pins = config["_pins"]
+    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    report: list[str] = []
+    try:
+        newest = newest_releases(pins)
+        report += behind(pins, newest)
+        for check in other_checks():
+            report += check(pins, fetch_json)
+        report += tag_problems(pins)
+        report += pyo3_problems(pins, config["abi3_floor"])
+        trimmed = trim_manifest(fetch_json(MANIFEST_URL))
+    except (SourceError, KeyError, TypeError, ValueError) as error:
+        print(f"error: could not read a source: {error!r}", file=sys.stderr)
+        return 2
+    report += snapshot_problems(pins, {**snapshot, "pythons": trimmed})
+    if trimmed != snapshot["pythons"]:
+        report.append(f"{SNAPSHOT.relative_to(ROOT).as_posix()}: the manifest changed")
+    resolved = lock_template(resolve_lock(), "rust-in-python", "0.1.0")
+    report += lock_problems(LOCK_TEMPLATE.read_text(encoding="utf-8"), resolved)
+    if args.write:
+        write_snapshot(trimmed, snapshot)
+        LOCK_TEMPLATE.write_text(resolved, encoding="utf-8")
+        move_action_pins(pins, newest)
     for line in report:
         print(f"behind: {line}")
     if not report:
-        print("Every pin is at its newest release.")
+        print("Every pin is at its newest release and every pinned fact holds.")
     return 1 if report else 0
 
 

@@ -1,156 +1,375 @@
-"""Rendered and template workflows are valid, pinned, least-privilege and zizmor-clean."""
+"""The rendered and the template's own workflows: what they ask of GitHub's runners exists,
+they cover every CPython the project supports, and they are hardened (zizmor's pedantic
+persona, pins, permissions, timeouts, bash, concurrency)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import re
+import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from conftest import DEFAULTS, TEMPLATE, answers_id
+from conftest import TEMPLATE, answers_id, load_module, render
 
-PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text())["_pins"]
-NEWEST_MINOR = int(PINS["newest_python"].split(".")[1])
+check_pins = load_module(TEMPLATE / ".ci" / "check_pins.py")
+
+CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+PINS = CONFIG["_pins"]
+SNAPSHOT = json.loads((TEMPLATE / "tests" / "data" / "python-versions.json").read_text(encoding="utf-8"))
+NEWEST = check_pins.minor(PINS["newest_python"])[1]
+FIRST_FREE_THREADED = check_pins.minor(PINS["free_threaded_python"])[1]
 USES = re.compile(r"uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<ref>\S+)(?: # (?P<comment>\S+))?")
+MATRIX_REF = re.compile(r"\$\{\{ matrix\.(\w+) \}\}")
 
-WORKFLOW_VARIANTS = [
-    {},
-    {"abi3_floor": "none", "layout": "mixed"},
-    {"abi3_floor": "3.9"},
-    {"abi3_floor": "3.15"},
+# Every answer combination that changes a workflow: the floor and the layout, from the choice lists.
+VARIANTS = [
+    {"abi3_floor": floor, "layout": layout}
+    for floor, layout in itertools.product(CONFIG["abi3_floor"], CONFIG["layout"])
 ]
 
 
-@pytest.fixture(params=WORKFLOW_VARIANTS, ids=answers_id)
-def github_dir(request: pytest.FixtureRequest, bake: Callable[..., Path]) -> tuple[dict[str, str], Path]:
-    return {**DEFAULTS, **request.param}, bake(**request.param) / ".github"
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each variant rendered once for this module: answers id -> the project's .github."""
+    root = tmp_path_factory.mktemp("workflows")
+    return {
+        answers_id(answers): render(root / answers_id(answers).replace("=", "-").replace(",", "_"), **answers)
+        / ".github"
+        for answers in VARIANTS
+    }
 
 
-def template_github_dir() -> Path:
-    return TEMPLATE / ".github"
+def github_dirs(rendered: dict[str, Path]) -> Iterator[tuple[dict[str, str], Path]]:
+    """(the variant's answers, its .github) for every variant."""
+    for answers in VARIANTS:
+        yield answers, rendered[answers_id(answers)]
 
 
 def workflow_files(github: Path) -> list[Path]:
     return sorted((github / "workflows").glob("*.yml"))
 
 
-def load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text())
+def load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def check(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=False, timeout=120)
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, encoding="utf-8", check=False, timeout=120
+    )
 
 
-def test_rendered_workflows_have_zero_zizmor_findings(github_dir: tuple[dict[str, str], Path]) -> None:
-    _, github = github_dir
-    proc = check("zizmor", "--offline", "--no-progress", github)
+def supported(floor: str) -> list[str]:
+    """Every CPython a project with this floor supports: GIL-enabled from the floor to the newest,
+    free-threaded from 3.14t (PyO3 refuses older free-threaded builds), never below the floor."""
+    first = 10 if floor == "none" else check_pins.minor(floor)[1]
+    gil = [f"3.{m}" for m in range(first, NEWEST + 1)]
+    return gil + [f"3.{m}t" for m in range(max(first, FIRST_FREE_THREADED), NEWEST + 1)]
+
+
+def rows(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """The matrix rows of a job (one empty row without a matrix)."""
+    matrix = dict(job.get("strategy", {}).get("matrix", {}))
+    include = matrix.pop("include", [])
+    product = [dict(zip(matrix, values, strict=True)) for values in itertools.product(*matrix.values())]
+    return [r for r in product if r] + include or [{}]
+
+
+def expand(value: Any, row: dict[str, Any]) -> str:
+    return MATRIX_REF.sub(lambda m: str(row[m[1]]), str(value))
+
+
+def setup_python_requests(github: Path) -> Iterator[tuple[str, str, str, bool]]:
+    """(job, runner, python, allow-prereleases) for every CPython a setup-python step asks for."""
+    for path in workflow_files(github):
+        for name, job in load(path)["jobs"].items():
+            for row in rows(job):
+                for step in job["steps"]:
+                    if "actions/setup-python" not in step.get("uses", ""):
+                        continue
+                    versions = expand(step["with"]["python-version"], row).split()
+                    for python in versions:
+                        yield (
+                            name,
+                            expand(job["runs-on"], row),
+                            python,
+                            step["with"].get("allow-prereleases", False),
+                        )
+
+
+def test_every_python_a_workflow_asks_for_exists_on_its_runner(rendered: dict[str, Path]) -> None:
+    missing = [
+        f"{answers_id(answers)}: {job} wants CPython {python} on {runner}"
+        for answers, github in github_dirs(rendered)
+        for job, runner, python, prereleases in setup_python_requests(github)
+        if not check_pins.offers(SNAPSHOT, runner, python, prereleases)
+    ]
+    assert missing == []
+
+
+def test_no_workflow_asks_for_a_python_the_project_does_not_support(rendered: dict[str, Path]) -> None:
+    outside = {
+        (answers["abi3_floor"], python)
+        for answers, github in github_dirs(rendered)
+        for _, _, python, _ in setup_python_requests(github)
+        if python not in supported(answers["abi3_floor"])
+    }
+    assert outside == set()
+
+
+def test_each_wheel_row_smoke_tests_every_supported_python_its_runner_has(rendered: dict[str, Path]) -> None:
+    for answers, github in github_dirs(rendered):
+        for row in rows(load(github / "workflows" / "wheels.yml")["jobs"]["wheels"]):
+            offered = [
+                p
+                for p in supported(answers["abi3_floor"])
+                if check_pins.offers(SNAPSHOT, row["runner"], p, True)
+            ]
+            assert row["pythons"].split() == offered, (answers_id(answers), row["runner"])
+
+
+def test_ci_tests_every_supported_python_on_linux_macos_and_windows(rendered: dict[str, Path]) -> None:
+    for answers, github in github_dirs(rendered):
+        matrix = load(github / "workflows" / "ci.yml")["jobs"]["test"]["strategy"]["matrix"]
+        assert matrix["python"] == supported(answers["abi3_floor"])
+        assert matrix["os"] == ["ubuntu-latest", "macos-15", "windows-latest"]
+
+
+def test_ci_builds_once_per_os_and_tests_those_wheels(rendered: dict[str, Path]) -> None:
+    for _, github in github_dirs(rendered):
+        jobs = load(github / "workflows" / "ci.yml")["jobs"]
+        build, test = jobs["build"], jobs["test"]
+        (upload,) = [s for s in build["steps"] if "upload-artifact" in s.get("uses", "")]
+        (download,) = [s for s in test["steps"] if "download-artifact" in s.get("uses", "")]
+        assert test["needs"] == "build"
+        assert download["with"]["name"] == upload["with"]["name"] == "wheels-${{ matrix.os }}"
+        assert rows(build) == [{"os": os} for os in test["strategy"]["matrix"]["os"]]
+        install = " ".join(s.get("run", "") for s in test["steps"])
+        assert "--no-index --find-links dist --only-binary :all:" in install
+        assert "pip install ." not in install and "maturin" not in install
+
+
+def compiling_jobs(github: Path, workflow: str) -> int:
+    """How many job runs compile the Rust crate (each starts from a cold cargo cache)."""
+    jobs = load(github / "workflows" / workflow)["jobs"]
+    compiles = re.compile(r"maturin-action|cargo (clippy|build)|pip (wheel|install) \.")
+    return sum(
+        len(rows(job))
+        for job in jobs.values()
+        if any(compiles.search(s.get("uses", "") + s.get("run", "")) for s in job["steps"])
+    )
+
+
+def test_a_push_compiles_once_per_os_plus_lint_and_sdist(rendered: dict[str, Path]) -> None:
+    for _, github in github_dirs(rendered):
+        assert compiling_jobs(github, "ci.yml") == 1 + 3 + 1
+
+
+def test_wheels_build_only_for_releases_and_build_changes(rendered: dict[str, Path]) -> None:
+    for _, github in github_dirs(rendered):
+        on = load(github / "workflows" / "wheels.yml")[True]  # YAML 1.1 reads `on` as True
+        assert "branches" not in on["push"] and on["push"]["tags"] == ["v*"]
+        assert "Cargo.lock" in on["pull_request"]["paths"]
+
+
+def test_rendered_workflows_have_zero_pedantic_zizmor_findings(rendered: dict[str, Path]) -> None:
+    for answers, github in github_dirs(rendered):
+        proc = check("zizmor", "--offline", "--no-progress", "--persona=pedantic", github)
+        assert proc.returncode == 0, answers_id(answers) + proc.stdout + proc.stderr
+        assert "No findings to report" in proc.stdout
+
+
+def test_template_workflows_have_zero_pedantic_zizmor_findings() -> None:
+    proc = check("zizmor", "--offline", "--no-progress", "--persona=pedantic", TEMPLATE / ".github")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "No findings to report" in proc.stdout
 
 
-def test_template_workflows_have_zero_zizmor_findings() -> None:
-    proc = check("zizmor", "--offline", "--no-progress", template_github_dir())
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "No findings to report" in proc.stdout
-
-
-@pytest.mark.parametrize("which", ["rendered", "template"])
-def test_workflows_and_dependabot_validate_against_their_schemas(
-    which: str, bake: Callable[..., Path]
+@pytest.mark.parametrize("floor", CONFIG["abi3_floor"])
+def test_rendered_workflows_and_dependabot_validate_against_their_schemas(
+    floor: str, rendered: dict[str, Path]
 ) -> None:
-    github = bake() / ".github" if which == "rendered" else template_github_dir()
+    github = rendered[answers_id({"abi3_floor": floor, "layout": "rust"})]
     proc = check("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflow_files(github))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = check("check-jsonschema", "--builtin-schema", "vendor.dependabot", github / "dependabot.yml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_every_action_is_pinned_to_a_commit_with_its_version(
-    github_dir: tuple[dict[str, str], Path],
-) -> None:
-    _, github = github_dir
-    for path in [*workflow_files(github), *workflow_files(template_github_dir())]:
-        text = path.read_text()
-        assert "uses:" in text
-        for line in text.splitlines():
+def test_template_workflows_and_dependabot_validate_against_their_schemas() -> None:
+    github = TEMPLATE / ".github"
+    proc = check("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflow_files(github))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = check("check-jsonschema", "--builtin-schema", "vendor.dependabot", github / "dependabot.yml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def all_workflows(rendered: dict[str, Path]) -> list[Path]:
+    return [p for _, github in github_dirs(rendered) for p in workflow_files(github)] + workflow_files(
+        TEMPLATE / ".github"
+    )
+
+
+def test_every_action_is_pinned_to_the_commit_of_its_pinned_version(rendered: dict[str, Path]) -> None:
+    for path in all_workflows(rendered):
+        for line in path.read_text(encoding="utf-8").splitlines():
             if "uses:" not in line:
                 continue
             match = USES.search(line)
             assert match, f"{path.name}: {line}"
-            assert re.fullmatch(r"[0-9a-f]{40}", match["ref"]), f"{path.name}: {line}"
             pin = PINS["actions"][match["action"]]
-            assert (match["ref"], match["comment"]) == (pin["sha"], pin["version"])
+            assert (match["ref"], match["comment"]) == (pin["sha"], pin["version"]), f"{path.name}: {line}"
 
 
-def test_workflows_grant_no_permissions_by_default(github_dir: tuple[dict[str, str], Path]) -> None:
-    _, github = github_dir
-    for path in workflow_files(github):
+def test_workflows_grant_no_permissions_by_default(rendered: dict[str, Path]) -> None:
+    for path in all_workflows(rendered):
         workflow = load(path)
-        assert workflow["permissions"] == {}
+        assert workflow["permissions"] == {}, path
         for name, job in workflow["jobs"].items():
             writes = {k for k, v in job["permissions"].items() if v == "write"}
-            assert writes <= ({"id-token", "attestations"} if name == "release" else set()), name
+            assert writes <= ({"id-token", "attestations"} if name == "release" else set()), (path, name)
 
 
-def test_test_matrix_runs_from_the_floor_to_the_newest_python(
-    github_dir: tuple[dict[str, str], Path],
+def test_every_job_has_a_timeout(rendered: dict[str, Path]) -> None:
+    for path in all_workflows(rendered):
+        for name, job in load(path)["jobs"].items():
+            assert 0 < job.get("timeout-minutes", 0) <= 60, (path, name)
+
+
+def test_every_job_that_can_run_on_windows_runs_bash(rendered: dict[str, Path]) -> None:
+    for path in all_workflows(rendered):
+        workflow = load(path)
+        for name, job in workflow["jobs"].items():
+            runners = {expand(job["runs-on"], row) for row in rows(job)}
+            if any(r.startswith("windows") for r in runners):
+                shell = job.get("defaults", workflow.get("defaults", {})).get("run", {}).get("shell")
+                steps = [s.get("shell", shell) for s in job["steps"] if "run" in s]
+                assert set(steps) <= {"bash"}, (path, name)
+
+
+def cancels(expression: Any, event: str, ref: str) -> bool:
+    """Evaluate a `cancel-in-progress` value (a boolean or one `==`/`!=` comparison)."""
+    if isinstance(expression, bool):
+        return expression
+    match = re.fullmatch(r"\$\{\{ github\.(\w+) (==|!=) '([^']*)' \}\}", expression)
+    assert match, expression
+    value = {"event_name": event, "ref": ref}[match[1]]
+    return (value == match[3]) == (match[2] == "==")
+
+
+@pytest.mark.parametrize(
+    ("event", "ref", "may_cancel"),
+    [
+        ("push", "refs/heads/main", False),
+        ("push", "refs/tags/v1.2.3", False),
+        ("schedule", "refs/heads/main", False),
+        ("pull_request", "refs/pull/7/merge", True),
+    ],
+)
+def test_concurrency_groups_never_cancel_runs_on_main_or_tags(
+    rendered: dict[str, Path], event: str, ref: str, may_cancel: bool
 ) -> None:
-    answers, github = github_dir
-    floor = answers["abi3_floor"]
-    first = 10 if floor == "none" else int(floor.split(".")[1])
-    expected = [f"3.{minor}" for minor in range(first, NEWEST_MINOR + 1)]
-    if floor == "none":
-        expected.append(PINS["free_threaded_python"])
-    matrix = load(github / "workflows" / "ci.yml")["jobs"]["test"]["strategy"]["matrix"]
-    assert matrix["python"] == expected
-    assert matrix["os"] == ["ubuntu-latest", "macos-15", "windows-latest"]
+    for path in all_workflows(rendered):
+        concurrency = load(path)["concurrency"]
+        assert cancels(concurrency["cancel-in-progress"], event, ref) in ({False, may_cancel}), path
 
 
-def test_wheels_cover_every_major_platform(github_dir: tuple[dict[str, str], Path]) -> None:
-    _, github = github_dir
-    include = load(github / "workflows" / "wheels.yml")["jobs"]["wheels"]["strategy"]["matrix"]["include"]
-    built = {(entry["platform"], entry["target"]) for entry in include}
-    assert built == {
-        ("manylinux", "x86_64"),
-        ("manylinux", "aarch64"),
-        ("musllinux", "x86_64"),
-        ("musllinux", "aarch64"),
-        ("windows", "x64"),
-        ("windows", "aarch64"),
-        ("macos", "x86_64"),
-        ("macos", "aarch64"),
-    }
-    assert "macos-13" not in (github / "workflows" / "wheels.yml").read_text()
+def test_release_uses_trusted_publishing_and_attests_only_public_repositories(
+    rendered: dict[str, Path],
+) -> None:
+    for _, github in github_dirs(rendered):
+        release = load(github / "workflows" / "wheels.yml")["jobs"]["release"]
+        assert release["environment"]["name"] == "pypi"
+        assert release["permissions"]["id-token"] == "write"
+        steps = {s["uses"].split("@")[0]: s for s in release["steps"]}
+        assert list(steps) == ["actions/download-artifact", "actions/attest", "pypa/gh-action-pypi-publish"]
+        assert steps["actions/attest"]["if"] == "${{ !github.event.repository.private }}"
+        assert "password" not in steps["pypa/gh-action-pypi-publish"].get("with", {})
 
 
-def test_abi3_projects_also_build_a_free_threaded_wheel(github_dir: tuple[dict[str, str], Path]) -> None:
-    answers, github = github_dir
-    steps = load(github / "workflows" / "wheels.yml")["jobs"]["wheels"]["steps"]
-    args = [s["with"]["args"] for s in steps if "maturin-action" in s.get("uses", "")]
-    if answers["abi3_floor"] == "none":
-        assert args == ["--release --out dist --compatibility pypi --find-interpreter"]
-    else:
-        assert args == [
-            "--release --out dist --compatibility pypi",
-            f"--release --out dist --compatibility pypi --interpreter {PINS['free_threaded_python']}",
-        ]
+def tag_check(github: Path) -> str:
+    (step,) = [
+        s
+        for s in load(github / "workflows" / "wheels.yml")["jobs"]["sdist"]["steps"]
+        if "tag" in s.get("name", "")
+    ]
+    return step["run"]
 
 
-def test_release_uses_trusted_publishing_with_attestations(github_dir: tuple[dict[str, str], Path]) -> None:
-    _, github = github_dir
-    release = load(github / "workflows" / "wheels.yml")["jobs"]["release"]
-    assert release["environment"]["name"] == "pypi"
-    assert release["permissions"]["id-token"] == "write"
-    steps = [s["uses"].split("@")[0] for s in release["steps"]]
-    assert steps == ["actions/download-artifact", "actions/attest", "pypa/gh-action-pypi-publish"]
-    assert "password" not in release["steps"][-1].get("with", {})
+@pytest.mark.skipif(not (shutil.which("bash") and shutil.which("python3")), reason="needs bash and python3")
+@pytest.mark.parametrize(("tag", "accepted"), [("v0.1.0", True), ("v0.1.1", False), ("0.1.0", False)])
+def test_release_refuses_a_tag_that_is_not_the_cargo_version(
+    rendered: dict[str, Path], tag: str, accepted: bool
+) -> None:
+    github = rendered[answers_id(VARIANTS[0])]
+    proc = subprocess.run(
+        ["bash", "-c", tag_check(github)],
+        cwd=github.parent,
+        env={**os.environ, "GITHUB_REF_NAME": tag},
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert (proc.returncode == 0) == accepted, proc.stdout + proc.stderr
 
 
-def test_dependabot_watches_actions_crates_and_python(bake: Callable[..., Path]) -> None:
-    config = load(bake() / ".github" / "dependabot.yml")
-    assert {u["package-ecosystem"] for u in config["updates"]} == {"github-actions", "cargo", "pip"}
+def test_lint_uses_the_pinned_rust_not_a_toolchain_action(rendered: dict[str, Path]) -> None:
+    for _, github in github_dirs(rendered):
+        text = (github / "workflows" / "ci.yml").read_text(encoding="utf-8")
+        assert f"rustup toolchain install {PINS['rust']} " in text
+        # The runners have rustup; a toolchain action is what zizmor calls superfluous.
+        assert "rust-toolchain@" not in text
+
+
+def build_commands(github: Path) -> Iterator[str]:
+    """Every command line of the workflows that resolves crates: cargo, maturin, pip wheel."""
+    for path in workflow_files(github):
+        for job in load(path)["jobs"].values():
+            for step in job["steps"]:
+                if "maturin-action" in step.get("uses", ""):
+                    yield f"maturin {step['with'].get('command', 'build')} {step['with']['args']}"
+                yield from re.findall(r"(?:cargo \w+|pip wheel)[^\n]*", step.get("run", ""))
+
+
+def test_every_build_uses_the_lock_file_as_it_is(rendered: dict[str, Path]) -> None:
+    for _, github in github_dirs(rendered):
+        commands = [c for c in build_commands(github) if not re.match(r"cargo fmt|maturin sdist", c)]
+        assert commands
+        assert [c for c in commands if "--locked" not in c] == []
+
+
+def test_dependabot_watches_actions_crates_and_the_dev_tools(rendered: dict[str, Path]) -> None:
+    for _, github in github_dirs(rendered):
+        config = load(github / "dependabot.yml")
+        assert {u["package-ecosystem"] for u in config["updates"]} == {"github-actions", "cargo", "pip"}
+
+
+def test_template_dependabot_leaves_the_pinned_actions_to_the_pins_check() -> None:
+    """Dependabot cannot edit `_pins`, which the pin test compares with every workflow, so it must
+    not bump the template's actions; `.ci/check_pins.py --write` moves both together."""
+    config = load(TEMPLATE / ".github" / "dependabot.yml")
+    assert "github-actions" not in {u["package-ecosystem"] for u in config["updates"]}
+
+
+def test_template_suite_runs_on_every_os_with_several_pythons_exported() -> None:
+    job = load(TEMPLATE / ".github" / "workflows" / "test.yml")["jobs"]["test"]
+    ids = [s["id"] for s in job["steps"] if "actions/setup-python" in s.get("uses", "") and "id" in s]
+    assert len(ids) >= 3
+    (suite,) = [s for s in job["steps"] if "bash .ci/run" in s.get("run", "")]
+    assert all(f"steps.{i}.outputs.python-path" in str(suite["env"]) for i in ids)
+    assert "export RIP_PYTHONS=" in suite["run"]
+
+
+def test_template_proves_the_default_project_on_free_threaded_python() -> None:
+    workflow = load(TEMPLATE / ".github" / "workflows" / "test.yml")
+    (job,) = [j for j in workflow["jobs"].values() if "free-threaded" in j["name"]]
+    (setup,) = [s for s in job["steps"] if "actions/setup-python" in s.get("uses", "")]
+    assert setup["with"]["python-version"] == PINS["free_threaded_python"]
