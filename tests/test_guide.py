@@ -219,7 +219,7 @@ def test_each_pytest_setting_is_in_force(pytest_project: Rendered) -> None:
 @pytest.mark.parametrize(
     ("answers", "python", "sessions"),
     [
-        pytest.param({}, "this", ["lint", "tests"], id="lint and tests on this Python"),
+        pytest.param({}, "this", ["lint", "tests", "compare", "build"], id="every session on this Python"),
         pytest.param({"abi3_floor": "3.9"}, "3.9", ["tests"], id="tests, floor 3.9 on CPython 3.9"),
     ],
 )
@@ -238,6 +238,10 @@ def test_nox_sessions_pass_on_a_fresh_project(
         assert f"Session {session} was successful" in out
     version = python if python != "this" else "{}.{}".format(*sys.version_info)
     assert f"-- Python {version}." in out  # pytest ran on that Python
+    if "compare" in sessions:
+        assert "fibo(35) = 9227465" in out
+    if "build" in sessions:
+        assert sorted(path.suffix for path in (project / "dist").iterdir()) == [".gz", ".whl"]
 
 
 # --- pre-commit, every hook, with a local stand-in for each hook repository ------------------

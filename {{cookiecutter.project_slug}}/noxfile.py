@@ -2,7 +2,7 @@
 # /// script
 # dependencies = ["nox>=2025.10.14"]
 # ///
-"""The checks CI runs, for your machine: `nox` runs lint and tests, `nox -l` lists them all.
+"""The project's checks and tasks: `nox` runs lint and tests, `nox -l` lists every session.
 
 Each session gets a fresh virtual environment with the Python that runs nox and the
 pinned dev tools of pyproject.toml. Arguments after `--` go to the session's main command.
