@@ -245,9 +245,10 @@ class Interpreter:
         return f"{self.version[0]}.{self.version[1]}{'t' if self.free_threaded else ''}"
 
 
+# (Python 2 can run it too, so that an old interpreter is found and seen to be refused.)
 PROBE = (
-    "import sys, sysconfig; print(sys.implementation.name, sys.version_info[0], sys.version_info[1],"
-    " bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
+    "import platform, sys, sysconfig; sys.stdout.write('%s %d %d %s' % (platform.python_implementation(),"
+    " sys.version_info[0], sys.version_info[1], bool(sysconfig.get_config_var('Py_GIL_DISABLED'))))"
 )
 
 
@@ -269,7 +270,7 @@ def probe(path: str) -> Interpreter | None:
         ).stdout.split()
     except (OSError, subprocess.SubprocessError):
         return None
-    if len(out) != 4 or out[0] != "cpython":
+    if len(out) != 4 or out[0] != "CPython":
         return None
     return Interpreter((int(out[1]), int(out[2])), Path(path), out[3] == "True")
 

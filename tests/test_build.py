@@ -1,6 +1,8 @@
-"""Rendered projects build with maturin and a real compiler, import, run and pass their checks.
+"""Rendered projects build with maturin and a real compiler, import, run and keep their promises.
 
-Slow: each variant compiles PyO3. `pytest -m "not build"` leaves these out.
+Slow: each variant compiles PyO3. `pytest -m "not build"` leaves these out. The commands
+of the rendered README (builds, the project's tests, linters, the native timer, a debug
+build) run in test_readme.py; this file covers what the README does not show.
 """
 
 from __future__ import annotations
@@ -11,42 +13,55 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import DEFAULTS, EXE, VENV_BIN, Built, build_env, render, run, venv_env, venv_python
+from conftest import (
+    DEFAULTS,
+    EXE,
+    Built,
+    build_env,
+    make_venv,
+    posix_shell,
+    run,
+    tool,
+    venv_env,
+    venv_python,
+)
 
 pytestmark = pytest.mark.build
 
 THIS_PYTHON = f"cp{sys.version_info.major}{sys.version_info.minor}"
-EXPECTED_TAG = {"3.10": "cp310-abi3", "3.11": "cp311-abi3", "none": f"{THIS_PYTHON}-{THIS_PYTHON}"}
 
 
 def wheel_metadata(wheel: Path) -> email.message.Message:
     with zipfile.ZipFile(wheel) as zf:
         (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
-        return email.parser.Parser().parsestr(zf.read(name).decode())
+        return email.parser.Parser().parsestr(zf.read(name).decode("utf-8"))
+
+
+def expected_tag(floor: str) -> str:
+    return f"{THIS_PYTHON}-{THIS_PYTHON}" if floor == "none" else f"cp{floor.replace('.', '')}-abi3"
 
 
 def test_wheel_tag_matches_the_abi3_floor(built: Built) -> None:
-    tag = EXPECTED_TAG[built.answers["abi3_floor"]]
+    tag = expected_tag(built.answers["abi3_floor"])
     assert re.search(rf"-{tag}-[^-]+\.whl$", built.wheel.name), built.wheel.name
 
 
 def test_wheel_requires_the_python_of_the_floor(built: Built) -> None:
-    floor = built.answers["abi3_floor"]
-    expected = ">=3.10" if floor == "none" else f">={floor}"
-    assert wheel_metadata(built.wheel)["Requires-Python"] == expected
+    assert wheel_metadata(built.wheel)["Requires-Python"] == f">={built.answers['__min_python']}"
 
 
 def test_wheel_carries_the_stub_and_py_typed(built: Built) -> None:
     stub = "_core.pyi" if built.answers["layout"] == "mixed" else "__init__.pyi"
     names = zipfile.ZipFile(built.wheel).namelist()
-    assert f"{built.module}/{stub}" in names
-    assert f"{built.module}/py.typed" in names
+    assert {f"{built.module}/{stub}", f"{built.module}/py.typed"} <= set(names)
 
 
 def test_installed_module_computes_fibo_40(built: Built) -> None:
@@ -55,16 +70,137 @@ def test_installed_module_computes_fibo_40(built: Built) -> None:
     assert out == ["102334155", "False", DEFAULTS["version"]]
 
 
-def test_comparison_script_reports_both_times_and_the_speedup(built: Built) -> None:
-    out = built.run(built.python, "compare.py", "27", "--runs", "1").stdout
+def test_comparison_script_reports_both_times_the_speedup_and_what_threads_showed(built: Built) -> None:
+    out = built.run(built.python, "compare.py", "27", "--runs", "1", "--parallel-n", "27").stdout
     assert "fibo(27) = 196418" in out
     assert re.search(r"\| pure Python +\| +\d+\.\d+ \|", out)
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
-    assert re.search(r"one after another: +\d+\.\d+ s\n +in \d+ threads: +\d+\.\d+ s \(\d+\.\dx as fast", out)
+    assert re.search(
+        r"Rust extension +fibo\(27\): +\d+\.\d+ s one after another, +\d+\.\d+ s in threads", out
+    )
+    assert out.rstrip().splitlines()[-1].startswith(("The threads ran in parallel", "No parallel speed-up"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["94"], "n must be between 1 and 93"),
+        (["0"], "n must be between 1 and 93"),
+        (["-5"], "n must be between 1 and 93"),
+        (["x"], "invalid int value"),
+        (["30", "--parallel-n", "100"], "--parallel-n must be between 1 and 93"),
+        (["30", "--runs", "0"], "--runs must be at least 1"),
+    ],
+)
+def test_comparison_script_refuses_a_bad_argument_at_once_with_one_line(
+    built: Built, args: list[str], message: str
+) -> None:
+    proc = subprocess.run(
+        [built.python, "-OO", "compare.py", *args],
+        cwd=built.project,
+        env=built.env(),
+        capture_output=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines()[-1].startswith("compare.py: error: ") and message in proc.stderr
+
+
+def test_comparison_script_warns_before_a_long_pure_python_run(built: Built) -> None:
+    # fibo(45) takes minutes in pure Python: the estimate is printed before any of it runs,
+    # so a timeout that ends the run right after the warning still sees it.
+    proc = subprocess.Popen(
+        [built.python, "compare.py", "45", "--runs", "1"],
+        cwd=built.project,
+        env=built.env(),
+        stdout=subprocess.PIPE,
+        encoding="utf-8",
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    proc.kill()
+    proc.wait()
+    assert re.match(r"Pure Python needs about \d+ s for 1 run\(s\) of fibo\(45\)\. .*--rust-only", first)
+
+
+def test_mypy_strict_sees_the_modules_types(built: Built, tmp_path: Path) -> None:
+    good = tmp_path / "good.py"
+    good.write_text(f"from {built.module} import fibo\n\nresult: int = fibo(10)\n", encoding="utf-8")
+    built.run(built.python, "-m", "mypy", "--strict", good)
+    bad = tmp_path / "bad.py"
+    bad.write_text(f"from {built.module} import fibo\n\nresult: str = fibo(10)\n", encoding="utf-8")
+    proc = subprocess.run(
+        [built.python, "-m", "mypy", "--strict", bad],
+        env=built.env(),
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert proc.returncode == 1 and "Incompatible types in assignment" in proc.stdout
+
+
+def test_projects_own_tests_pass(built: Built) -> None:
+    out = built.run(built.python, "-m", "pytest", "-p", "no:cacheprovider").stdout
+    assert re.search(r"\b[1-9]\d* passed", out) and not re.search(r"\b[1-9]\d* failed", out)
+
+
+def no_python_env(built: Built) -> dict[str, str]:
+    """An environment with no usable Python: PyO3's build script would fail in it, and
+    the pyenv/venv interpreters (whose libpython is not on the loader path) are gone."""
+    env = built.env(PYO3_PYTHON=str(Path("/nonexistent/python3")), PYTHONHOME=str(Path("/nonexistent")))
+    paths = env["PATH"].split(os.pathsep)
+    env["PATH"] = os.pathsep.join(p for p in paths if "pyenv" not in p and "venv" not in p.lower())
+    for var in ("VIRTUAL_ENV", "LD_LIBRARY_PATH"):
+        env.pop(var, None)
+    return env
+
+
+def test_cargo_test_passes_with_no_usable_python(built: Built) -> None:
+    out = run([tool("cargo"), "test"], cwd=built.project, env=no_python_env(built)).stdout
+    assert re.search(r"test result: ok\. [1-9]\d* passed; 0 failed", out)
+
+
+def test_native_timer_runs_with_no_usable_python(built: Built) -> None:
+    proc = run([tool("cargo"), "run", "--release", "--", "30"], cwd=built.project, env=no_python_env(built))
+    assert re.fullmatch(r"fibo\(30\) = 832040 in \S+ \(Rust, release build\)\n", proc.stdout), proc.stdout
+
+
+def linked_libraries(binary: Path) -> str:
+    """The shared libraries `binary` loads, as the platform's own tool lists them."""
+    if sys.platform == "linux":
+        return run([tool("ldd"), binary], cwd=binary.parent).stdout
+    if sys.platform == "darwin":  # otool's first line is the binary's own path
+        return run(["otool", "-L", binary], cwd=binary.parent).stdout.split("\n", 1)[1]
+    pytest.skip("no ldd or otool on this platform (Windows resolves python3.dll by name at load time)")
+
+
+def test_native_timer_does_not_link_libpython(built: Built) -> None:
+    run([tool("cargo"), "build", "--release", "--bins"], cwd=built.project, env=built.env())
+    name = built.module.replace("_", "-") + "-timer"
+    libs = linked_libraries(Path(built.env()["CARGO_TARGET_DIR"]) / "release" / f"{name}{EXE}")
+    assert "libc" in libs.lower() or "libSystem" in libs
+    assert "python" not in libs.lower()
+
+
+def test_native_timer_rejects_a_bad_argument(built: Built) -> None:
+    proc = subprocess.run(
+        [tool("cargo"), "run", "--release", "-q", "--", "0"],
+        cwd=built.project,
+        env=built.env(),
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert proc.returncode == 2 and "n >= 1" in proc.stderr
 
 
 def test_wheels_workflow_smoke_test_loads_the_built_wheel(built: Built, tmp_path: Path) -> None:
-    workflow = yaml.safe_load((built.project / ".github" / "workflows" / "wheels.yml").read_text())
+    workflow = yaml.safe_load(
+        (built.project / ".github" / "workflows" / "wheels.yml").read_text(encoding="utf-8")
+    )
     (step,) = [
         s
         for s in workflow["jobs"]["wheels"]["steps"]
@@ -74,151 +210,69 @@ def test_wheels_workflow_smoke_test_loads_the_built_wheel(built: Built, tmp_path
     script = re.sub(r"for python in [^;]+;", f"for python in {this_python};", step["run"])
     (tmp_path / "dist").mkdir()
     shutil.copy(built.wheel, tmp_path / "dist")
-    out = run(["bash", "-c", script], cwd=tmp_path, env=built.env(UV_PYTHON_DOWNLOADS="never")).stdout
-    assert f"{built.module}" in out
+    env = built.env(UV_PYTHON_DOWNLOADS="never")
+    env["PATH"] = f"{Path(tool('uv')).parent}{os.pathsep}{env['PATH']}"
+    out = run([posix_shell(), "-c", script], cwd=tmp_path, env=env).stdout
+    assert built.module in out
 
 
-def test_projects_own_pytest_passes(built: Built) -> None:
-    out = built.run(built.python, "-m", "pytest", "-q", "-p", "no:cacheprovider").stdout
-    assert re.search(r"\b\d+ passed\b", out) and "failed" not in out
+# --- The GIL ------------------------------------------------------------------------------------
 
 
-def test_stub_agrees_with_the_built_module_in_the_projects_own_tests(built: Built) -> None:
-    out = built.run(built.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_stub.py")
-    assert "1 passed" in out.stdout
-
-
-def test_mypy_strict_accepts_the_projects_python(built: Built) -> None:
-    built.run(built.python, "-m", "mypy")
-
-
-def test_mypy_strict_sees_the_modules_types(built: Built, tmp_path: Path) -> None:
-    good = tmp_path / "good.py"
-    good.write_text(f"from {built.module} import fibo\n\nresult: int = fibo(10)\n")
-    built.run(built.python, "-m", "mypy", "--strict", good)
-    bad = tmp_path / "bad.py"
-    bad.write_text(f"from {built.module} import fibo\n\nresult: str = fibo(10)\n")
+def test_the_projects_gil_test_fails_when_fibo_holds_the_gil(
+    bake: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = bake(module_name="gil_held")
+    lib = project / "src" / "lib.rs"
+    source = lib.read_text(encoding="utf-8")
+    assert "py.detach(|| super::fibo(n))" in source
+    lib.write_text(source.replace("py.detach(|| super::fibo(n))", "{ let _ = py; super::fibo(n) }"), "utf-8")
+    venv = make_venv(tmp_path, sys.executable, "pytest")
+    py = venv_python(venv)
+    run([py, "-m", "pip", "install", "-q", "--no-deps", "."], cwd=project, env=venv_env(venv))
     proc = subprocess.run(
-        [built.python, "-m", "mypy", "--strict", bad], env=built.env(), capture_output=True, text=True
-    )
-    assert proc.returncode == 1 and "Incompatible types in assignment" in proc.stdout
-
-
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["ruff", "check", "."],
-        ["ruff", "format", "--check", "."],
-        ["cargo", "fmt", "--check"],
-        ["cargo", "clippy", "--all-targets", "--", "-D", "warnings"],
-        ["cargo", "clippy", "--all-targets", "--all-features", "--", "-D", "warnings"],
-    ],
-    ids=lambda c: " ".join(c[:2]) + (" all-features" if "--all-features" in c else ""),
-)
-def test_linters_are_clean(built: Built, command: list[str]) -> None:
-    built.run(*command)
-
-
-def no_python_env(built: Built) -> dict[str, str]:
-    """An environment with no usable Python: PyO3's build script would fail in it, and
-    the pyenv/venv interpreters (whose libpython is not on the loader path) are gone."""
-    env = built.env(PYO3_PYTHON="/nonexistent/python3", PYTHONHOME="/nonexistent")
-    paths = env["PATH"].split(os.pathsep)
-    env["PATH"] = os.pathsep.join(p for p in paths if "pyenv" not in p and "venv" not in p)
-    for var in ("VIRTUAL_ENV", "LD_LIBRARY_PATH"):
-        env.pop(var, None)
-    return env
-
-
-def test_cargo_test_passes_with_no_usable_python(built: Built) -> None:
-    out = run(["cargo", "test"], cwd=built.project, env=no_python_env(built)).stdout
-    assert re.search(r"test result: ok\. [1-9]\d* passed; 0 failed", out)
-
-
-def test_native_timer_runs_with_no_usable_python(built: Built) -> None:
-    out = run(["cargo", "run", "--release", "--", "30"], cwd=built.project, env=no_python_env(built))
-    assert re.fullmatch(r"fibo\(30\) = 832040 in \S+ \(Rust, release build\)\n", out.stdout), out.stdout
-
-
-LIBRARY_LISTER = {"linux": ["ldd"], "darwin": ["otool", "-L"]}
-
-
-@pytest.mark.skipif(sys.platform not in LIBRARY_LISTER, reason="needs ldd or otool")
-def test_native_timer_does_not_link_libpython(built: Built) -> None:
-    run(["cargo", "build", "--release", "--bins"], cwd=built.project, env=built.env())
-    name = built.module.replace("_", "-") + "-timer"
-    binary = Path(built.env()["CARGO_TARGET_DIR"]) / "release" / f"{name}{EXE}"
-    libs = run([*LIBRARY_LISTER[sys.platform], binary], cwd=built.project).stdout
-    assert "libc" in libs.lower() or "libSystem" in libs
-    assert "python" not in libs.lower()
-
-
-def test_native_timer_rejects_a_bad_argument(built: Built) -> None:
-    proc = subprocess.run(
-        ["cargo", "run", "--release", "-q", "--", "0"],
-        cwd=built.project,
-        env=built.env(),
+        [py, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_fibo.py"],
+        cwd=project,
+        env=venv_env(venv),
         capture_output=True,
-        text=True,
+        encoding="utf-8",
+        check=False,
     )
-    assert proc.returncode == 2 and "n >= 1" in proc.stderr
+    failed = re.findall(r"^FAILED \S+::(\w+)", proc.stdout, re.M)
+    assert failed == ["test_python_code_runs_while_fibo_computes_in_another_thread"], proc.stdout
 
 
-def venv_with_maturin(where: Path) -> tuple[Path, dict[str, str]]:
-    """A fresh venv with only maturin in it, and the environment that activates it."""
-    venv = where / "dev-venv"
-    run([sys.executable, "-m", "venv", venv], cwd=where)
-    pip = [venv_python(venv), "-m", "pip", "install", "-q"]
-    run([*pip, "--upgrade", "pip>=25.1", "maturin>=1.16,<2"], cwd=where)
-    return venv, venv_env(venv)
+# --- The sdist ----------------------------------------------------------------------------------
 
 
-def test_maturin_develop_installs_an_importable_module(built: Built, tmp_path: Path) -> None:
-    venv, env = venv_with_maturin(tmp_path)
-    run([venv / VENV_BIN / f"maturin{EXE}", "develop"], cwd=built.project, env=env)
-    code = f"import {built.module} as m; print(m.fibo(40), m.DEBUG_BUILD)"
-    out = run([venv_python(venv), "-c", code], cwd=tmp_path, env=env).stdout
-    assert out.split() == ["102334155", "False"]
-
-
-def test_an_unoptimised_build_is_reported_and_the_comparison_warns(tmp_path: Path) -> None:
-    project = render(tmp_path, module_name="fibo_debug")
-    venv, env = venv_with_maturin(tmp_path)
-    run([venv / VENV_BIN / f"maturin{EXE}", "develop", "--profile", "dev"], cwd=project, env=env)
-    out = run(
-        [venv_python(venv), "-c", "import fibo_debug; print(fibo_debug.DEBUG_BUILD)"], cwd=tmp_path, env=env
-    )
-    assert out.stdout.strip() == "True"
-    proc = run([venv_python(venv), "compare.py", "20", "--runs", "1"], cwd=project, env=env)
-    assert "built without optimisations" in proc.stderr
-    assert "maturin develop --release" in proc.stderr
-    assert "fibo(20) = 6765" in proc.stdout
-
-
-# Floors the `built` variants do not cover; those above this Python cannot be installed
-# here, so their wheels are checked by tag and metadata (and imported where possible).
-OTHER_FLOORS = ["3.9", "3.12", "3.13", "3.14", "3.15"]
-
-
-@pytest.mark.parametrize("floor", OTHER_FLOORS)
-def test_every_abi3_floor_builds_a_wheel_with_its_tag_and_requires_python(tmp_path: Path, floor: str) -> None:
-    project = render(tmp_path, abi3_floor=floor)
-    run([sys.executable, "-m", "maturin", "build", "--release", "-o", tmp_path / "dist"], cwd=project)
-    (wheel,) = (tmp_path / "dist").glob("*.whl")
-    assert f"-cp{floor.replace('.', '')}-abi3-" in wheel.name
-    assert wheel_metadata(wheel)["Requires-Python"] == f">={floor}"
-    if sys.version_info >= tuple(map(int, floor.split("."))):
-        site = tmp_path / "site"
-        run(
-            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", site, wheel], cwd=tmp_path
-        )
-        code = "import fibo_rust; print(fibo_rust.fibo(30))"
-        out = run([sys.executable, "-c", code], cwd=tmp_path, env=build_env(PYTHONPATH=str(site))).stdout
-        assert out.strip() == "832040"
-
-
-def test_some_floor_is_above_this_python() -> None:
-    newest = max(OTHER_FLOORS, key=lambda floor: tuple(map(int, floor.split("."))))
-    assert sys.version_info < tuple(map(int, newest.split("."))), (
-        "the suite must build a floor above this Python"
-    )
+def test_sdist_holds_the_sources_and_installs_as_a_working_wheel(
+    bake: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = bake(module_name="fibo_sdist", license="MIT OR Apache-2.0")
+    dist = tmp_path / "dist"
+    run([sys.executable, "-m", "maturin", "sdist", "--out", dist], cwd=project)
+    (sdist,) = dist.glob("*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    expected = {
+        "Cargo.toml",
+        "Cargo.lock",
+        "pyproject.toml",
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "src/lib.rs",
+        "src/main.rs",
+        ".cargo/config.toml",
+        "fibo_sdist.pyi",
+    }
+    assert expected <= names, expected - names
+    venv = make_venv(tmp_path)
+    py = venv_python(venv)
+    run([py, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, sdist], cwd=tmp_path, env=venv_env(venv))
+    (wheel,) = dist.glob("*.whl")
+    assert "fibo_sdist/py.typed" in zipfile.ZipFile(wheel).namelist()
+    run([py, "-m", "pip", "install", "-q", wheel], cwd=tmp_path, env=venv_env(venv))
+    out = run([py, "-c", "import fibo_sdist; print(fibo_sdist.fibo(30))"], cwd=tmp_path, env=venv_env(venv))
+    assert out.stdout.strip() == "832040"
+    run([sys.executable, "-m", "twine", "check", "--strict", sdist, wheel], cwd=tmp_path, env=build_env())

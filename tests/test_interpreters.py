@@ -1,0 +1,168 @@
+"""The abi3 promise, on every CPython installed here: one wheel per floor serves every
+interpreter from the floor up and is refused below it; `abi3_floor=none` gives one wheel
+per interpreter, each for its own interpreter alone.
+
+Interpreters come from `RIP_PYTHONS`, pyenv and `python3.X` on PATH (conftest.interpreters).
+Each wheel is built once and tried on every interpreter.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    IN_CI,
+    Interpreter,
+    build_env,
+    exercised,
+    gil_interpreters,
+    interpreters,
+    make_venv,
+    run,
+    venv_env,
+    venv_python,
+)
+
+pytestmark = pytest.mark.build
+
+# Floors whose one wheel is tried on every interpreter here; 3.11 is built by test_build.py.
+FLOORS_TRIED = ["3.9", "3.10", "3.13"]
+# Floors above every interpreter here: built, and checked by tag and metadata alone.
+FLOORS_ABOVE = ["3.14", "3.15"]
+REFUSALS = (
+    "is not a supported wheel on this platform",
+    "requires a different Python",
+    "but the running Python is",
+)
+
+
+def version(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")
+    return int(major), int(minor)
+
+
+def interpreter_id(interpreter: Interpreter) -> str:
+    return interpreter.name
+
+
+def test_at_least_three_interpreters_are_exercised() -> None:
+    names = [i.name for i in interpreters()]
+    if len(names) < 3:
+        message = f"only {names} found: install more CPythons (pyenv) or list them in RIP_PYTHONS"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def wheels(
+    bake_session: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., Path]:
+    """`wheels(floor)`: the one release wheel of a project rendered with that floor."""
+    built: dict[str, Path] = {}
+
+    def wheel(floor: str) -> Path:
+        if floor not in built:
+            project = bake_session(abi3_floor=floor)
+            dist = tmp_path_factory.mktemp(f"dist-{floor}")
+            run([sys.executable, "-m", "maturin", "build", "--release", "--out", dist], cwd=project)
+            (built[floor],) = dist.glob("*.whl")
+        return built[floor]
+
+    return wheel
+
+
+def pip_install(interpreter: Interpreter, wheel: Path, target: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [interpreter.path, "-m", "pip", "install", "--no-deps", "--no-index", "--target", target, wheel],
+        env=build_env(),
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=300,
+        check=False,
+    )
+
+
+def fibo_30(interpreter: Interpreter, site: Path, module: str) -> str:
+    code = f"import {module}; print({module}.fibo(30))"
+    return run([interpreter.path, "-c", code], cwd=site.parent, env=build_env(PYTHONPATH=str(site))).stdout
+
+
+@pytest.mark.parametrize("interpreter", gil_interpreters(), ids=interpreter_id)
+@pytest.mark.parametrize("floor", FLOORS_TRIED)
+def test_abi3_wheel_runs_on_every_python_from_its_floor_and_is_refused_below(
+    wheels: Callable[[str], Path], tmp_path: Path, floor: str, interpreter: Interpreter
+) -> None:
+    wheel = wheels(floor)
+    assert f"-cp{floor.replace('.', '')}-abi3-" in wheel.name
+    proc = pip_install(exercised(interpreter), wheel, tmp_path / "site")
+    if interpreter.version >= version(floor):
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert fibo_30(interpreter, tmp_path / "site", "fibo_rust").strip() == "832040"
+    else:
+        assert proc.returncode != 0
+        assert any(refusal in proc.stdout + proc.stderr for refusal in REFUSALS), proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("floor", FLOORS_ABOVE)
+def test_a_floor_above_every_python_here_still_builds_its_abi3_wheel(
+    wheels: Callable[[str], Path], floor: str
+) -> None:
+    assert all(i.version < version(floor) for i in interpreters())
+    assert f"-cp{floor.replace('.', '')}-abi3-" in wheels(floor).name
+
+
+@pytest.fixture(scope="module")
+def per_version_wheels(
+    bake_session: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """`abi3_floor=none`: one wheel for each interpreter here from 3.10, keyed by its tag."""
+    project = bake_session(abi3_floor="none", project_slug="per-version", module_name="per_version")
+    dist = tmp_path_factory.mktemp("dist-none")
+    pythons = [arg for i in gil_interpreters((3, 10)) for arg in ("-i", str(i.path))]
+    run([sys.executable, "-m", "maturin", "build", "--release", "--out", dist, *pythons], cwd=project)
+    return {wheel.name.split("-")[2]: wheel for wheel in dist.glob("*.whl")}
+
+
+def test_none_builds_one_wheel_per_interpreter(per_version_wheels: dict[str, Path]) -> None:
+    expected = {f"cp{i.version[0]}{i.version[1]}" for i in gil_interpreters((3, 10))}
+    assert set(per_version_wheels) == expected
+
+
+@pytest.mark.parametrize("interpreter", gil_interpreters((3, 10)), ids=interpreter_id)
+def test_each_per_version_wheel_loads_on_its_own_python_only(
+    per_version_wheels: dict[str, Path], tmp_path: Path, interpreter: Interpreter
+) -> None:
+    own = f"cp{interpreter.version[0]}{interpreter.version[1]}"
+    for tag, wheel in per_version_wheels.items():
+        proc = pip_install(exercised(interpreter), wheel, tmp_path / tag)
+        if tag == own:
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            assert fibo_30(interpreter, tmp_path / tag, "per_version").strip() == "832040"
+        else:
+            assert proc.returncode != 0 and REFUSALS[0] in proc.stdout + proc.stderr, tag
+
+
+def range_ends() -> list[Interpreter]:
+    """The lowest and the highest interpreter in the default floor's range."""
+    usable = gil_interpreters(version("3.10"))
+    return [usable[0], usable[-1]] if len(usable) > 1 else usable
+
+
+@pytest.mark.parametrize("interpreter", range_ends(), ids=interpreter_id)
+def test_the_projects_own_tests_pass_on_the_lowest_and_highest_python_of_its_range(
+    wheels: Callable[[str], Path], bake: Callable[..., Path], tmp_path: Path, interpreter: Interpreter
+) -> None:
+    project = bake()
+    venv = make_venv(tmp_path, exercised(interpreter).path)
+    py = venv_python(venv)
+    run([py, "-m", "pip", "install", "-q", "--group", "dev", wheels("3.10")], cwd=project, env=venv_env(venv))
+    out = run([py, "-m", "pytest", "-v", "-p", "no:cacheprovider"], cwd=project, env=venv_env(venv)).stdout
+    assert "test_stub.py::test_stub_matches_the_compiled_module PASSED" in out
+    assert "test_python_code_runs_while_fibo_computes_in_another_thread PASSED" in out
