@@ -170,9 +170,13 @@ def build_env(**extra: str) -> dict[str, str]:
 def run(
     args: list[str | Path], cwd: Path, env: Mapping[str, str] | None = None, timeout: int = 900
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command; fail the test with its output if it exits non-zero."""
+    """Run a command (a bare tool name is looked up by `tool`); fail the test with its
+    output if it exits non-zero."""
+    program = str(args[0])
+    if not os.path.dirname(program):
+        program = tool(program)
     proc = subprocess.run(
-        [str(a) for a in args],
+        [program, *(str(a) for a in args[1:])],
         cwd=cwd,
         env=dict(env) if env is not None else build_env(),
         capture_output=True,

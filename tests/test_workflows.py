@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import TEMPLATE, answers_id, load_module, render
+from conftest import TEMPLATE, answers_id, load_module, render, tool
 
 check_pins = load_module(TEMPLATE / ".ci" / "check_pins.py")
 
@@ -63,7 +63,11 @@ def load(path: Path) -> dict[str, Any]:
 
 def check(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(a) for a in args], capture_output=True, encoding="utf-8", check=False, timeout=120
+        [tool(str(args[0])), *(str(a) for a in args[1:])],
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        timeout=120,
     )
 
 
