@@ -8,6 +8,7 @@ build) run in test_readme.py; this file covers what the README does not show.
 from __future__ import annotations
 
 import email.parser
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ import yaml
 from conftest import (
     DEFAULTS,
     EXE,
+    PRE_GEN,
     Built,
     build_env,
     make_venv,
@@ -276,3 +278,10 @@ def test_sdist_holds_the_sources_and_installs_as_a_working_wheel(
     out = run([py, "-c", "import fibo_sdist; print(fibo_sdist.fibo(30))"], cwd=tmp_path, env=venv_env(venv))
     assert out.stdout.strip() == "832040"
     run([sys.executable, "-m", "twine", "check", "--strict", sdist, wheel], cwd=tmp_path, env=build_env())
+
+
+def test_dependency_names_cover_every_crate_the_project_builds(bake: Callable[..., Path]) -> None:
+    project = bake()
+    metadata = run([tool("cargo"), "metadata", "--format-version", "1", "--features", "python"], cwd=project)
+    crates = {p["name"].replace("-", "_") for p in json.loads(metadata.stdout)["packages"]}
+    assert crates - {"rust_in_python"} <= PRE_GEN.DEPENDENCIES, crates - PRE_GEN.DEPENDENCIES

@@ -189,3 +189,17 @@ def test_choice_menus_offer_what_the_hook_accepts_with_a_label_each(
     assert tuple(config[question]) == choices
     labels = config["__prompts__"][question]
     assert set(labels) == {"__prompt__", *choices}
+
+
+def test_the_users_own_cookiecutter_config_does_not_leak_in(
+    bake: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text("default_context:\n  module_name: hostile\n  license: none\n", encoding="utf-8")
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(hostile))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".cookiecutterrc").write_text(hostile.read_text(encoding="utf-8"), encoding="utf-8")
+    project = bake()
+    assert read_toml(project / "Cargo.toml")["lib"]["name"] == "fibo_rust"
+    assert (project / "LICENSE").is_file()
+    assert not (tmp_path / ".cookiecutter_replay").exists()
