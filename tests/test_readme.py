@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TEMPLATE, build_env, posix_shell, tool
+from conftest import TEMPLATE, build_env, posix_shell, run, tool
 
 pytestmark = pytest.mark.build
 
@@ -28,22 +27,9 @@ def console_blocks(readme: Path) -> list[str]:
 
 
 def shell(script: str, cwd: Path, env: dict[str, str], timeout: int = 900) -> str:
-    """Run `script` as one POSIX shell script that stops at the first failing command."""
-    proc = subprocess.run(
-        [posix_shell(), "-c", f"set -ex\n{script}"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=timeout,
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail(
-            f"exited {proc.returncode}:\n{proc.stdout[-5000:]}\n--- stderr ---\n{proc.stderr[-5000:]}",
-            pytrace=False,
-        )
+    """Run `script` as one POSIX shell script that stops at the first failing command (and
+    shows each command before it runs); return all it printed."""
+    proc = run([posix_shell(), "-c", f"set -ex\n{script}"], cwd=cwd, env=env, timeout=timeout)
     return proc.stdout + proc.stderr
 
 
