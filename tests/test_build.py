@@ -114,17 +114,16 @@ def test_comparison_script_refuses_a_bad_argument_at_once_with_one_line(
 def test_comparison_script_warns_before_a_long_pure_python_run(built: Built) -> None:
     # fibo(45) takes minutes in pure Python: the estimate is printed before any of it runs,
     # so a timeout that ends the run right after the warning still sees it.
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [built.python, "compare.py", "45", "--runs", "1"],
         cwd=built.project,
         env=built.env(),
         stdout=subprocess.PIPE,
         encoding="utf-8",
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    proc.kill()
-    proc.wait()
+    ) as proc:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        proc.kill()
     assert re.match(r"Pure Python needs about \d+ s for 1 run\(s\) of fibo\(45\)\. .*--rust-only", first)
 
 

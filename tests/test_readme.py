@@ -52,15 +52,17 @@ def test_every_command_of_the_rendered_readme_runs_as_written(bake: Callable[...
     blocks = console_blocks(project / "README.md")
     assert blocks, "the rendered README has no commands"
     uv_blocks = [block for block in blocks if block.startswith("uv ")]
+    fresh = project.parent / f"{layout}-uv"  # where uv makes its own .venv
+    shutil.copytree(project, fresh)
     out = shell("\n".join(block for block in blocks if block not in uv_blocks), project, build_env())
     assert "fibo(35) = 9227465" in out
     assert "built without optimisations" in out
     assert re.search(r"fibo\(40\) = 102334155 in \S+ \(Rust, release build\)", out)
     assert passed(out)
-    for block in uv_blocks:  # in a fresh copy, where uv makes its own .venv
-        copy = project.parent / f"{layout}-uv"
-        shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".venv", "target"))
-        out = shell(block, copy, uv_env())
+    if layout == "rust":  # its uv commands are the next steps, run as printed in the test below
+        return
+    for block in uv_blocks:
+        out = shell(block, fresh, uv_env())
         assert "fibo(35) = 9227465" in out and passed(out)
 
 
