@@ -336,10 +336,10 @@ class Built:
         return run(list(args), cwd=self.project, env=self.env(**extra))
 
 
-# The rendered variants built for real: the defaults, the other layout with another
-# module name and floor, version-specific wheels. Each installs and runs here.
+# The rendered variants built into a wheel and installed here: the mixed layout with another
+# module name and floor, and version-specific wheels in the default layout. (The default
+# project is built by the README test, and its floor's wheel by test_interpreters.py.)
 BUILD_VARIANTS = {
-    "default": {},
     "mixed-fast_fib-3.11": {
         "layout": "mixed",
         "module_name": "fast_fib",

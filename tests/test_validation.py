@@ -309,7 +309,7 @@ one_line_text = st.text(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(description=one_line_text, author=one_line_text.filter(lambda s: "," not in s))
 def test_any_printable_text_typed_at_the_prompt_reads_back_from_the_toml_files(
     tmp_path_factory: pytest.TempPathFactory,
