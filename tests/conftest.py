@@ -102,19 +102,14 @@ def bake_session(cookies_session: Any) -> Callable[..., Path]:
 
 
 def render(output_dir: Path, **overrides: str) -> Path:
-    """Render into `output_dir` through cookiecutter's API with a config file of its own."""
-    from cookiecutter.main import cookiecutter
+    """Render into `output_dir` (for fixtures that cannot take `bake`), through pytest-cookies
+    with a config file of its own."""
+    from pytest_cookies.plugin import Cookies
 
     output_dir.mkdir(parents=True, exist_ok=True)
     config = write_cookiecutter_config(output_dir.parent / f".{output_dir.name}-cookiecutter")
-    project = cookiecutter(
-        str(TEMPLATE),
-        no_input=True,
-        extra_context=overrides,
-        output_dir=str(output_dir),
-        config_file=str(config),
-    )
-    return Path(project)
+    cookies = Cookies(str(TEMPLATE), lambda _name: output_dir, config)
+    return baked(cookies.bake(extra_context=overrides))
 
 
 def write_cookiecutter_config(folder: Path) -> Path:
