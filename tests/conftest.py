@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 import tomllib
+import yaml
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
 
@@ -223,11 +224,18 @@ def venv_env(venv: Path, **extra: str) -> dict[str, str]:
 
 
 def make_venv(where: Path, python: str | Path = sys.executable, *requirements: str) -> Path:
-    """A fresh venv made by `python`, with a pip new enough for dependency groups."""
+    """A fresh venv made by `python`, with `requirements` installed."""
     venv = where / "venv"
     run([python, "-m", "venv", venv], cwd=where)
-    run([venv_python(venv), "-m", "pip", "install", "-q", "pip>=25.1", *requirements], cwd=where)
+    if requirements:
+        run([venv_python(venv), "-m", "pip", "install", "-q", *requirements], cwd=where)
     return venv
+
+
+def pinned_test_tools(project: Path) -> list[str]:
+    """The dev group's pins of what the project's own tests run: pytest, and mypy (stubtest)."""
+    dev = read_toml(project / "pyproject.toml")["dependency-groups"]["dev"]
+    return [pin for pin in dev if pin.startswith(("pytest==", "mypy=="))]
 
 
 # --- The CPython interpreters installed on this machine -------------------------------------
@@ -309,7 +317,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 @dataclass
 class Built:
-    """A rendered project, with a venv holding its dev group and its wheel installed."""
+    """A rendered project, with a venv holding pytest, mypy and its wheel."""
 
     answers: dict[str, str]
     project: Path
@@ -352,16 +360,41 @@ def built(
     tmp_path_factory: pytest.TempPathFactory,
     bake_session: Callable[..., Path],
 ) -> Iterator[Built]:
-    """Render a variant, make a venv with its dev group, then build its wheel with pip
-    and install it there (what `pip install .` does)."""
+    """Render a variant, make a venv with the tools its tests run, then build its wheel with
+    pip and install it there (what `pip install .` does)."""
     overrides = BUILD_VARIANTS[request.param]
     project = bake_session(**overrides)
     root = tmp_path_factory.mktemp(request.param)
-    venv = make_venv(root)
+    venv = make_venv(root, sys.executable, *pinned_test_tools(project))
     py = venv_python(venv)
-    run([py, "-m", "pip", "install", "-q", "--group", "dev"], cwd=project)
     dist = root / "dist"
     run([py, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, "."], cwd=project)
     (wheel,) = dist.glob("*.whl")
     run([py, "-m", "pip", "install", "-q", wheel], cwd=project)
     yield Built(answers=answers(**overrides), project=project, venv=venv, wheel=wheel)
+
+
+@pytest.fixture(scope="session")
+def ci_wheels(
+    bake_session: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], list[Path]]:
+    """`ci_wheels(floor)`: the wheels the build steps of the rendered ci.yml make for a
+    default project with that floor, built here once each (unoptimised: the tags do not
+    depend on the profile). Interpreters missing here come from maturin's bundled data."""
+    built: dict[str, list[Path]] = {}
+
+    def wheels(floor: str) -> list[Path]:
+        if floor not in built:
+            project = bake_session(abi3_floor=floor)
+            ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+            steps = ci["jobs"]["build"]["steps"]
+            dist = tmp_path_factory.mktemp(f"ci-wheels-{floor}")
+            for step in steps:
+                if "maturin-action" in step.get("uses", ""):
+                    args = step["with"]["args"].replace("--release", "--profile dev")
+                    args = args.replace("--out dist", f"--out {dist}")
+                    run(["maturin", "build", *args.split()], cwd=project)
+            built[floor] = sorted(dist.glob("*.whl"))
+        return built[floor]
+
+    return wheels

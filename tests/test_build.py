@@ -29,6 +29,7 @@ from conftest import (
     Built,
     build_env,
     make_venv,
+    pinned_test_tools,
     posix_shell,
     run,
     tool,
@@ -228,7 +229,7 @@ def test_the_projects_gil_test_fails_when_fibo_holds_the_gil(
     source = lib.read_text(encoding="utf-8")
     assert "py.detach(|| super::fibo(n))" in source
     lib.write_text(source.replace("py.detach(|| super::fibo(n))", "{ let _ = py; super::fibo(n) }"), "utf-8")
-    venv = make_venv(tmp_path, sys.executable, "pytest")
+    venv = make_venv(tmp_path, sys.executable, *pinned_test_tools(project))
     py = venv_python(venv)
     run([py, "-m", "pip", "install", "-q", "--no-deps", "."], cwd=project, env=venv_env(venv))
     proc = subprocess.run(

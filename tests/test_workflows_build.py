@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import re
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import TEMPLATE, answers, build_env, run
+from conftest import TEMPLATE, answers, run
 
 pytestmark = pytest.mark.build
 
@@ -86,21 +86,9 @@ def supported(floor: str) -> list[str]:
 # floors' wheels are built in test_interpreters.py and test_build.py.
 @pytest.mark.parametrize("floor", ["3.10", "3.14", "3.15", "none"])
 def test_ci_build_steps_make_wheels_that_serve_exactly_the_supported_pythons(
-    bake,  # type: ignore[no-untyped-def]
-    tmp_path: Path,
-    floor: str,
+    ci_wheels: Callable[[str], list[Path]], floor: str
 ) -> None:
-    project = bake(abi3_floor=floor)
-    steps = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))[
-        "jobs"
-    ]["build"]["steps"]
-    builds = [s["with"]["args"] for s in steps if "maturin-action" in s.get("uses", "")]
-    dist = tmp_path / "dist"
-    for args in builds:
-        # The tags do not depend on the profile: build unoptimised, it is faster.
-        argv = args.replace("--release", "--profile dev").replace("--out dist", f"--out {dist}").split()
-        run(["maturin", "build", *argv], cwd=project, env=build_env())
-    tags = sorted("-".join(w.name.split("-")[2:4]) for w in dist.glob("*.whl"))
+    tags = sorted("-".join(w.name.split("-")[2:4]) for w in ci_wheels(floor))
     unserved = [p for p in supported(floor) if not any(serves(t, p) for t in tags)]
     useless = [t for t in tags if not any(serves(t, p) for p in supported(floor))]
     assert (unserved, useless) == ([], []), tags
