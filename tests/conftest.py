@@ -37,6 +37,8 @@ TEMPLATE = Path(__file__).resolve().parent.parent
 VENV_BIN = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
 CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
+# Test modules that share session-scoped builds run on the same pytest-xdist worker.
+WORKER_GROUPS = {"test_workflows_build": "test_interpreters"}
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -159,8 +161,14 @@ def cookiecutter_cli(cookiecutter_config: Path) -> Callable[..., subprocess.Comp
     return _run
 
 
+def cargo_target_dir() -> Path:
+    """The shared cargo target directory; one per pytest-xdist worker, so that two builds of
+    the same crate never replace each other's library while maturin copies it."""
+    return CARGO_TARGET_DIR / os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
 def build_env(**extra: str) -> dict[str, str]:
-    return child_env(CARGO_TARGET_DIR=str(CARGO_TARGET_DIR), CARGO_TERM_COLOR="never", **extra)
+    return child_env(CARGO_TARGET_DIR=str(cargo_target_dir()), CARGO_TERM_COLOR="never", **extra)
 
 
 def run(
@@ -304,6 +312,25 @@ def exercised(interpreter: Interpreter) -> Interpreter:
     """Record that a test ran `interpreter`, for the summary at the end of the run."""
     EXERCISED.add(interpreter.name)
     return interpreter
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With `--dist loadgroup`, each test module (or group of modules) runs on one worker,
+    so its module- and session-scoped builds are made once."""
+    for item in items:
+        module = item.path.stem
+        item.add_marker(pytest.mark.xdist_group(WORKER_GROUPS.get(module, module)))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: report to the controller
+        workeroutput["exercised"] = sorted(EXERCISED)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    EXERCISED.update(getattr(node, "workeroutput", {}).get("exercised", []))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
