@@ -37,8 +37,6 @@ TEMPLATE = Path(__file__).resolve().parent.parent
 VENV_BIN = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
 CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
-# Test modules that share session-scoped builds run on the same pytest-xdist worker.
-WORKER_GROUPS = {"test_workflows_build": "test_interpreters"}
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -312,14 +310,6 @@ def exercised(interpreter: Interpreter) -> Interpreter:
     """Record that a test ran `interpreter`, for the summary at the end of the run."""
     EXERCISED.add(interpreter.name)
     return interpreter
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `--dist loadgroup`, each test module (or group of modules) runs on one worker,
-    so its module- and session-scoped builds are made once."""
-    for item in items:
-        module = item.path.stem
-        item.add_marker(pytest.mark.xdist_group(WORKER_GROUPS.get(module, module)))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
