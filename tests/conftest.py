@@ -205,6 +205,12 @@ def tool(name: str) -> str:
     return found
 
 
+def with_tools(env: dict[str, str], *names: str) -> dict[str, str]:
+    """`env` with the folders of these tools (as `tool` finds them) first on PATH."""
+    folders = [str(Path(tool(name)).parent) for name in names]
+    return {**env, "PATH": os.pathsep.join([*folders, env["PATH"]])}
+
+
 def posix_shell() -> str:
     """A POSIX shell: `sh` on Linux and macOS, Git's bash on Windows (never WSL's `bash.exe`
     in System32, which `bash` alone may find first)."""

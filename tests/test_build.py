@@ -35,6 +35,7 @@ from conftest import (
     tool,
     venv_env,
     venv_python,
+    with_tools,
 )
 
 pytestmark = pytest.mark.build
@@ -212,8 +213,7 @@ def test_wheels_workflow_smoke_test_loads_the_built_wheel(built: Built, tmp_path
     script = re.sub(r"for python in [^;]+;", f"for python in {this_python};", step["run"])
     (tmp_path / "dist").mkdir()
     shutil.copy(built.wheel, tmp_path / "dist")
-    env = built.env(UV_PYTHON_DOWNLOADS="never")
-    env["PATH"] = f"{Path(tool('uv')).parent}{os.pathsep}{env['PATH']}"
+    env = with_tools(built.env(UV_PYTHON_DOWNLOADS="never"), "uv")
     out = run([posix_shell(), "-c", script], cwd=tmp_path, env=env).stdout
     assert built.module in out
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TEMPLATE, build_env, posix_shell, run, tool
+from conftest import TEMPLATE, build_env, posix_shell, run, with_tools
 
 pytestmark = pytest.mark.build
 
@@ -41,8 +41,7 @@ def passed(out: str) -> bool:
 def uv_env(**extra: str) -> dict[str, str]:
     """uv with this machine's Pythons only (it may not download one)."""
     env = build_env(UV_PYTHON=sys.executable, UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
-    env["PATH"] = f"{Path(tool('uv')).parent}{os.pathsep}{env['PATH']}"
-    return env
+    return with_tools(env, "uv")
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the venv block activates with the POSIX .venv/bin/activate")

@@ -6,14 +6,13 @@ no traceback, the command that keeps the answers, and the next steps.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import TEMPLATE, child_env, read_toml, tool
+from conftest import TEMPLATE, child_env, read_toml, tool, with_tools
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives a POSIX pseudo-terminal (not on Windows)")
 
@@ -110,12 +109,11 @@ def test_a_bad_module_name_stops_with_our_message_and_the_printed_command_render
     (command,) = re.findall(r"^ *(cookiecutter .*# replaced: module_name)\s*$", screen, re.M)
     assert "abi3_floor=3.11" in command and "'project_name=Fast Fib'" in command
 
-    path = f"{Path(tool('cookiecutter')).parent}{os.pathsep}{os.environ['PATH']}"
     shell = pexpect.spawn(
         tool("sh"),
         ["-c", command],
         cwd=str(tmp_path),
-        env=child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config), PATH=path),
+        env=with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config)), "cookiecutter"),
         encoding="utf-8",
         timeout=120,
     )

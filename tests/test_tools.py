@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from test_readme import console_blocks, shell, uv_env
 
-from conftest import TEMPLATE, build_env, child_env, read_toml, run, tool
+from conftest import TEMPLATE, build_env, child_env, read_toml, run, tool, with_tools
 
 pytestmark = pytest.mark.build
 
@@ -112,8 +112,7 @@ def test_answers_on_the_command_line_as_the_readme_gives_them(
     template_repo: Path, tmp_path: Path, cookiecutter_config: Path
 ) -> None:
     (block,) = [b for b in console_blocks(TEMPLATE / "README.md") if "module_name=" in b]
-    env = child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config))
-    env["PATH"] = f"{Path(tool('cookiecutter')).parent}{os.pathsep}{env['PATH']}"
+    env = with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config)), "cookiecutter")
     shell(as_written(block, template_repo), tmp_path, env)
     project = tmp_path / "rust-in-python"
     assert read_toml(project / "Cargo.toml")["lib"]["name"] == "fast_fib"
@@ -124,8 +123,7 @@ def test_cruft_commands_of_the_readme_render_the_same_project_and_find_it_curren
     template_repo: Path, tmp_path: Path, bake: Callable[..., Path], cookiecutter_config: Path
 ) -> None:
     (block,) = [b for b in console_blocks(TEMPLATE / "README.md") if b.startswith("cruft ")]
-    env = child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config), **GIT_ENV)
-    env["PATH"] = f"{Path(tool('cruft')).parent}{os.pathsep}{env['PATH']}"
+    env = with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config), **GIT_ENV), "cruft")
     shell(as_written(block, template_repo), tmp_path, env)
     project = tmp_path / "rust-in-python"
     assert (project / ".cruft.json").is_file()

@@ -25,7 +25,7 @@ from conftest import (
     child_env,
     posix_shell,
     read_toml,
-    tool,
+    with_tools,
 )
 
 # Answers typed as text (the choice questions are menus), with words the message must contain.
@@ -180,8 +180,7 @@ def test_the_printed_command_run_as_printed_renders_the_project(
         "--no-input", str(TEMPLATE), "project_name=Fast Fib", "module_name=my-mod", cwd=tmp_path
     )
     command = printed_command(proc.stdout)
-    path = f"{Path(tool('cookiecutter')).parent}{os.pathsep}{os.environ['PATH']}"
-    env = child_env(PATH=path, COOKIECUTTER_CONFIG=str(cookiecutter_config))
+    env = with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config)), "cookiecutter")
     again = subprocess.run(
         [posix_shell(), "-c", command], cwd=tmp_path, env=env, capture_output=True, encoding="utf-8"
     )
