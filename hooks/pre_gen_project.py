@@ -116,15 +116,16 @@ def suggestion(value: str, separator: str, rule: Callable[[str], str | None], fa
     return fallback
 
 
-def check_module_name(name: str) -> Problem | None:
-    rule = module_name_rule(name)
-    return rule and Problem("module_name", name, rule, suggestion(name, "_", module_name_rule, "fibo_rust"))
+def name_check(
+    field: str, rule: Callable[[str], str | None], separator: str, fallback: str
+) -> Callable[[str], Problem | None]:
+    """The check of a name question, whose example is the valid name closest to the answer."""
 
+    def check(value: str) -> Problem | None:
+        broken = rule(value)
+        return broken and Problem(field, value, broken, suggestion(value, separator, rule, fallback))
 
-def check_project_slug(slug: str) -> Problem | None:
-    rule = project_slug_rule(slug)
-    example = suggestion(slug, "-", project_slug_rule, "rust-in-python")
-    return rule and Problem("project_slug", slug, rule, example)
+    return check
 
 
 def one_of(field: str, choices: tuple[str, ...]) -> Callable[[str], Problem | None]:
@@ -172,8 +173,8 @@ def one_line(field: str, example: str, required: bool = False) -> Callable[[str]
 # Every question, in the order cookiecutter asks them.
 CHECKS: Mapping[str, Callable[[str], Problem | None]] = {
     "project_name": one_line("project_name", "Rust in Python", required=True),
-    "project_slug": check_project_slug,
-    "module_name": check_module_name,
+    "project_slug": name_check("project_slug", project_slug_rule, "-", "rust-in-python"),
+    "module_name": name_check("module_name", module_name_rule, "_", "fibo_rust"),
     "abi3_floor": one_of("abi3_floor", ABI3_FLOORS),
     "layout": one_of("layout", LAYOUTS),
     "description": one_line("description", "Fibonacci numbers in Rust"),
