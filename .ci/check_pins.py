@@ -11,10 +11,14 @@ cargo. It checks:
 - the pinned PyO3 has the features the template asks for (abi3-pyXY for every floor, abi3t);
 - the manifest setup-python installs from still offers the free-threaded and abi3t pins on
   every runner; the vendored snapshot (tests/data/python-versions.json) is current;
+- each pinned runner label (`_pins.runners`) is still listed in actions/runner-images' README,
+  is not deprecated, and names the image the snapshot says; a newer GA image that offers every
+  CPython the label serves now is proposed as a move;
 - the rendered Cargo.lock is what cargo resolves today.
 
-`--write` refreshes the snapshot and the Cargo.lock template and moves each action pin (in
-cookiecutter.json and the template's own workflows) to its newest release; review the diff.
+`--write` refreshes the snapshot (CPythons and runner images) and the Cargo.lock template
+and moves each action pin (in cookiecutter.json and the template's own workflows) to its
+newest release; review the diff.
 Exit status: 0 all current, 1 something behind or broken, 2 a source could not be read.
 """
 
@@ -40,6 +44,7 @@ SNAPSHOT = ROOT / "tests" / "data" / "python-versions.json"
 LOCK_TEMPLATE = ROOT / "{{cookiecutter.project_slug}}" / "Cargo.lock"
 WORKFLOWS = ROOT / ".github" / "workflows"
 MANIFEST_URL = "https://raw.githubusercontent.com/actions/python-versions/main/versions-manifest.json"
+RUNNER_IMAGES_URL = "https://raw.githubusercontent.com/actions/runner-images/main/README.md"
 OLDEST_PYTHON = (3, 9)
 
 
@@ -57,6 +62,15 @@ def fetch_json(url: str) -> Any:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
     except (urllib.error.URLError, TimeoutError, json.JSONDecodeError) as error:
+        raise SourceError(f"{url}: {error}") from error
+
+
+def fetch_text(url: str) -> str:
+    request = urllib.request.Request(url, headers={"User-Agent": "rust-in-python-pin-check"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, TimeoutError, UnicodeDecodeError) as error:
         raise SourceError(f"{url}: {error}") from error
 
 
@@ -100,18 +114,22 @@ def trim_manifest(manifest: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, 
 
 
 def offers(snapshot: Mapping[str, Any], runner: str, python: str, allow_prereleases: bool) -> bool:
-    """Whether setup-python finds `python` ("3.12", "3.14t") for `runner` in the manifest."""
-    platform, platform_version, arch = snapshot["runners"][runner]
+    """Whether setup-python finds `python` ("3.12", "3.14t") for `runner` in the manifest.
+
+    setup-python looks for a file of the runner's platform, its exact Linux version and its
+    arch (`<arch>-freethreaded` for a `t` version). `3.X` matches stable releases only;
+    with `allow-prereleases` it becomes `~3.X.0-0`, which also matches 3.X's pre-releases,
+    the newest first, so a pre-release serves where no stable 3.X has a file."""
+    if runner not in snapshot["runners"]:
+        return False
+    platform, platform_version, arch = snapshot["runners"][runner]["setup_python"]
     if python.endswith("t"):
         arch += "-freethreaded"
     where = place(platform, platform_version, arch)
     entry = snapshot["pythons"].get(minor_name(python))
     if entry is None:
         return False
-    # setup-python takes a pre-release only when no stable release of that minor exists.
-    if where in entry["stable"]:
-        return True
-    return allow_prereleases and not entry["stable"] and where in entry["prerelease"]
+    return where in entry["stable"] or (allow_prereleases and where in entry["prerelease"])
 
 
 def snapshot_problems(pins: Mapping[str, Any], snapshot: Mapping[str, Any]) -> list[str]:
@@ -119,7 +137,7 @@ def snapshot_problems(pins: Mapping[str, Any], snapshot: Mapping[str, Any]) -> l
     report = []
     needed = [pins["free_threaded_python"], pins["abi3t_python"], pins["newest_python"]]
     needed.append(pins["newest_python"] + "t")
-    for runner in snapshot["runners"]:
+    for runner in pins["runners"].values():
         for python in needed:
             if not offers(snapshot, runner, python, allow_prereleases=True):
                 report.append(f"python-versions: no CPython {python} for {runner}")
@@ -127,6 +145,88 @@ def snapshot_problems(pins: Mapping[str, Any], snapshot: Mapping[str, Any]) -> l
     newest_stable = max(stable, key=minor)
     if minor(newest_stable) > minor(pins["newest_python"]):
         report.append(f"newest_python: pinned {pins['newest_python']}, newest {newest_stable}")
+    return report
+
+
+# --- actions/runner-images' README: which image each runner label names ------------------------
+
+BADGE = re.compile(r"\[?!\[([^\]]*)\]\([^)]*\)(?:\]\([^)]*\))?")
+
+
+def parse_runner_images(readme: str) -> dict[str, dict[str, Any]]:
+    """Every label of the README's "Available Images" table: the image it names ("Ubuntu 24.04"),
+    its arch, its status (GA, preview or deprecated, from the badges) and what setup-python
+    looks up on it (platform, Linux version, arch)."""
+    section = readme.split("## Available Images", 1)[1].split("\n## ", 1)[0]
+    labels: dict[str, dict[str, Any]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not re.search(r"`[\w.-]+`", cells[2]):
+            continue
+        first = cells[0].split("<br>")[0]
+        badges = [b.lower() for b in BADGE.findall(first)]
+        image = " ".join(BADGE.sub("", first).split())
+        status = "deprecated" if "deprecated" in badges else "preview" if "preview" in badges else "GA"
+        arch = cells[1]
+        if image.startswith("Ubuntu") and (version := re.search(r"\d+\.\d+", image)):
+            setup_python = ["linux", version[0], arch]
+        elif image.startswith("macOS"):
+            setup_python = ["darwin", "", arch]
+        elif image.startswith("Windows"):
+            setup_python = ["win32", "", arch]
+        else:
+            continue  # no CPython from setup-python's manifest (Ubuntu Slim, Xcode)
+        for label in re.findall(r"`([\w.-]+)`", cells[2]):
+            labels[label] = {"image": image, "arch": arch, "status": status, "setup_python": setup_python}
+    return labels
+
+
+def family(image: str, arch: str) -> tuple[str, str]:
+    """ "Ubuntu 24.04 Arm64", "arm64" -> ("Ubuntu Arm64", "arm64"): the same OS on the same CPU."""
+    return " ".join(re.sub(r"\d+(\.\d+)*", "", image).split()), arch
+
+
+def served(snapshot: Mapping[str, Any], label: str, pins: Mapping[str, Any]) -> set[str]:
+    """The CPythons (3.9 up to the newest, free-threaded ones too) setup-python has for `label`."""
+    newest = minor(pins["newest_python"])[1]
+    first_free = minor(pins["free_threaded_python"])[1]
+    pythons = [f"3.{m}" for m in range(OLDEST_PYTHON[1], newest + 1)]
+    pythons += [f"3.{m}t" for m in range(first_free, newest + 1)]
+    return {p for p in pythons if offers(snapshot, label, p, allow_prereleases=True)}
+
+
+def runner_problems(
+    pins: Mapping[str, Any], snapshot: Mapping[str, Any], images: Mapping[str, Any]
+) -> list[str]:
+    """Each pinned label against the README: listed, not deprecated, the image the snapshot
+    says; and a move to a newer GA image of the same OS and CPU when it serves every CPython
+    the pinned one serves (a newer image that serves fewer is named, not proposed)."""
+    report = []
+    current = {**snapshot, "runners": images}
+    for role, label in pins["runners"].items():
+        entry = images.get(label)
+        if entry is None:
+            report.append(f"runners.{role}: {label} is no longer listed by actions/runner-images")
+            continue
+        if entry["status"] == "deprecated":
+            report.append(f"runners.{role}: {label} ({entry['image']}) is deprecated")
+        known = snapshot["runners"].get(label, {})
+        if known.get("image") != entry["image"]:
+            report.append(f"runners.{role}: {label} is now {entry['image']}, not {known.get('image')}")
+        needed = served(current, label, pins)
+        for other, candidate in images.items():
+            newer = version_key(candidate["image"]) > version_key(entry["image"])
+            same = family(candidate["image"], candidate["arch"]) == family(entry["image"], entry["arch"])
+            if not (newer and same and candidate["status"] == "GA" and re.search(r"\d", other)):
+                continue
+            if other.endswith(("-large", "-xlarge")):
+                continue
+            missing = needed - served(current, other, pins)
+            if not missing:
+                report.append(f"runners.{role}: move {label} to {other} ({candidate['image']})")
+            else:
+                lacks = ", ".join(sorted(missing))
+                print(f"note: runners.{role}: {other} lacks CPython {lacks}; keeping {label}")
     return report
 
 
@@ -253,8 +353,10 @@ def move_action_pins(pins: Mapping[str, Any], newest: Mapping[str, str], get: Ge
         path.write_text(text, encoding="utf-8")
 
 
-def write_snapshot(trimmed: Mapping[str, Any], old: Mapping[str, Any]) -> None:
-    snapshot = {**old, "fetched": date.today().isoformat(), "pythons": trimmed}
+def write_snapshot(trimmed: Mapping[str, Any], images: Mapping[str, Any], old: Mapping[str, Any]) -> None:
+    today = date.today().isoformat()
+    sources = {"pythons": f"{MANIFEST_URL} on {today}", "runners": f"{RUNNER_IMAGES_URL} on {today}"}
+    snapshot = {**old, "sources": sources, "fetched": today, "runners": dict(images), "pythons": trimmed}
     SNAPSHOT.write_text(json.dumps(snapshot, indent=2) + "\n", encoding="utf-8")
 
 
@@ -290,16 +392,18 @@ def main(argv: list[str] | None = None) -> int:
         report += tag_problems(pins)
         report += pyo3_problems(pins, config["abi3_floor"])
         trimmed = trim_manifest(fetch_json(MANIFEST_URL))
-    except (SourceError, KeyError, TypeError, ValueError) as error:
+        images = parse_runner_images(fetch_text(RUNNER_IMAGES_URL))
+    except (SourceError, KeyError, TypeError, ValueError, IndexError) as error:
         print(f"error: could not read a source: {error!r}", file=sys.stderr)
         return 2
-    report += snapshot_problems(pins, {**snapshot, "pythons": trimmed})
-    if trimmed != snapshot["pythons"]:
-        report.append(f"{SNAPSHOT.relative_to(ROOT).as_posix()}: the manifest changed")
+    report += snapshot_problems(pins, {**snapshot, "runners": images, "pythons": trimmed})
+    report += runner_problems(pins, {**snapshot, "pythons": trimmed}, images)
+    if trimmed != snapshot["pythons"] or images != snapshot["runners"]:
+        report.append(f"{SNAPSHOT.relative_to(ROOT).as_posix()}: the manifest or the runner images changed")
     resolved = lock_template(resolve_lock(), "rust-in-python", "0.1.0")
     report += lock_problems(LOCK_TEMPLATE.read_text(encoding="utf-8"), resolved)
     if args.write:
-        write_snapshot(trimmed, snapshot)
+        write_snapshot(trimmed, images, snapshot)
         LOCK_TEMPLATE.write_text(resolved, encoding="utf-8")
         move_action_pins(pins, newest)
     for line in report:

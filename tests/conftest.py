@@ -16,6 +16,7 @@ import glob
 import importlib.util
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -38,6 +39,33 @@ VENV_BIN = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
 CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
+PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))["_pins"]
+# Every cargo the suite starts uses the Rust the rendered CI pins for lint (rustfmt and clippy
+# included); .ci/run installs it with rustup when it is missing.
+RUST_TOOLCHAIN = PINS["rust"]
+
+# The CPythons the suite requires under CI=true, for each runner OS (as GitHub's RUNNER_OS
+# names it), with what needs each. The template's own test.yml installs exactly these on each
+# row (test_workflows.py compares the two); a CPython a runner cannot have is left out of its
+# row here, with the reason beside the row.
+_REQUIRED = {
+    "3.9": "floor 3.9: its dev group's pytest 8 and its nox tests session run on CPython 3.9",
+    "3.10": "the default floor: its abi3 wheel is installed on the floor itself",
+    "3.11": "runs the suite (the last setup-python step, so it is `python`)",
+}
+CI_PYTHONS: dict[str, dict[str, str]] = {
+    # setup-python has all three on ubuntu-24.04 (not on ubuntu-26.04: no 3.9), on macos-15
+    # (arm64) and on windows-2025 (x64): tests/data/python-versions.json.
+    "Linux": _REQUIRED,
+    "macOS": _REQUIRED,
+    "Windows": _REQUIRED,
+}
+
+
+def runner_os() -> str:
+    """This machine's OS as GitHub's RUNNER_OS names it."""
+    system = platform.system()
+    return {"Darwin": "macOS"}.get(system, system)
 
 
 def load_module(path: Path) -> ModuleType:
@@ -129,6 +157,7 @@ def child_env(**extra: str) -> dict[str, str]:
     """This environment, with UTF-8 for every child Python and no venv or PYTHONPATH leaking in."""
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env.update(PYTHONUTF8="1", PYTHONIOENCODING="utf-8", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.update(RUSTUP_TOOLCHAIN=RUST_TOOLCHAIN)
     env.update(extra)
     return env
 
@@ -211,17 +240,21 @@ def with_tools(env: dict[str, str], *names: str) -> dict[str, str]:
     return {**env, "PATH": os.pathsep.join([*folders, env["PATH"]])}
 
 
-def posix_shell() -> str:
-    """A POSIX shell: `sh` on Linux and macOS, Git's bash on Windows (never WSL's `bash.exe`
-    in System32, which `bash` alone may find first)."""
+def posix_shell(name: str = "sh") -> str:
+    """The full path of a shell, the only way the suite starts one (test_style.py checks):
+    `sh` or `bash` from PATH on Linux and macOS; Git's bash on Windows, never WSL's `bash.exe`
+    in System32, which Windows finds before PATH for a bare `bash` (runner-images#12646)."""
     if os.name != "nt":
-        return tool("sh")
+        return tool(name)
     git = shutil.which("git")
     candidates = [Path(git).resolve().parent.parent / "bin" / "bash.exe"] if git else []
     for candidate in candidates:
         if candidate.is_file():
             return str(candidate)
-    pytest.skip("no Git for Windows bash found to run POSIX shell commands")
+    message = "no Git for Windows bash found to run POSIX shell commands"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def venv_python(venv: Path) -> Path:
@@ -303,6 +336,21 @@ def interpreters() -> tuple[Interpreter, ...]:
         if interpreter is not None:
             found.setdefault((interpreter.version, interpreter.free_threaded), interpreter)
     return tuple(sorted(found.values(), key=lambda i: (i.version, i.free_threaded)))
+
+
+def required_cpython(version: str) -> Path:
+    """The CPython `version` installed here. Missing, the test skips; under CI=true it fails,
+    and the version must be one CI_PYTHONS declares for this OS (test.yml installs those)."""
+    for interpreter in interpreters():
+        if interpreter.name == version:
+            return exercised(interpreter).path
+    message = f"CPython {version} is not installed here (pyenv install {version} provides it)"
+    if IN_CI:
+        declared = CI_PYTHONS.get(runner_os(), {})
+        if version not in declared:
+            message += f"; CI_PYTHONS in tests/conftest.py does not list it for {runner_os()}"
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def gil_interpreters(at_least: tuple[int, int] = (0, 0)) -> list[Interpreter]:

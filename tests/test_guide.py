@@ -12,7 +12,6 @@ as it is, on a fresh project.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -28,10 +27,10 @@ from conftest import (
     TEMPLATE,
     answers_id,
     build_env,
-    interpreters,
     load_module,
     read_toml,
     render,
+    required_cpython,
     run,
     venv_env,
     venv_python,
@@ -39,7 +38,6 @@ from conftest import (
 
 PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))["_pins"]
 pre_commit_pins = load_module(TEMPLATE / ".ci" / "pre_commit_pins.py")
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # Every rendered variant whose files differ in what the guide checks.
 VARIANTS = [
@@ -161,17 +159,6 @@ PROBES = {
 }
 
 
-def cpython(version: str) -> Path:
-    """The CPython `version` installed here; skip if none (fail under CI, which must have it)."""
-    for interpreter in interpreters():
-        if interpreter.name == version:
-            return interpreter.path
-    message = f"CPython {version} is not installed here (pyenv install {version} provides it)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(
     scope="module",
     params=[
@@ -184,7 +171,7 @@ def pytest_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     floor, python = request.param
     root = tmp_path_factory.mktemp(f"pytest-{floor}")
     project = render(root, abi3_floor=floor)
-    interpreter = sys.executable if python == "this" else cpython(python)
+    interpreter = sys.executable if python == "this" else required_cpython(python)
     run([interpreter, "-m", "venv", root / "venv"], cwd=root)
     dev = read_toml(project / "pyproject.toml")["dependency-groups"]["dev"]
     pytest_pins = [requirement for requirement in dev if requirement.startswith("pytest==")]
@@ -231,7 +218,7 @@ def test_nox_sessions_pass_on_a_fresh_project(
     tmp_path: Path, answers: dict[str, str], python: str, sessions: list[str]
 ) -> None:
     project = render(tmp_path, **answers)
-    interpreter = sys.executable if python == "this" else cpython(python)
+    interpreter = sys.executable if python == "this" else required_cpython(python)
     venv = tmp_path / "venv"
     run([interpreter, "-m", "venv", venv], cwd=tmp_path)
     run([venv_python(venv), "-m", "pip", "install", "-q", "pip>=25.1"], cwd=project)

@@ -118,16 +118,34 @@ def test_the_manifest_is_trimmed_to_where_each_minor_exists() -> None:
         ("windows-11-arm", "3.10", True, False),  # actions/setup-python#976
         ("windows-11-arm", "3.11", False, True),
         ("windows-11-arm", "3.14t", False, True),
-        ("ubuntu-latest", "3.13t", False, True),
-        ("ubuntu-latest", "3.15", False, False),  # a pre-release in the snapshot
-        ("ubuntu-latest", "3.15", True, True),
-        ("macos-15", "3.99", True, False),
+        ("ubuntu-24.04", "3.9", False, True),
+        ("ubuntu-26.04", "3.9", True, False),  # no CPython 3.9 built for Ubuntu 26.04
+        ("ubuntu-latest", "3.9", False, False),  # ubuntu-latest is Ubuntu 26.04 now
+        ("ubuntu-26.04", "3.10", False, True),
+        ("ubuntu-24.04", "3.13t", False, True),
+        ("ubuntu-24.04", "3.15", False, False),  # a pre-release in the snapshot
+        ("ubuntu-24.04", "3.15", True, True),
+        ("ubuntu-24.04", "3.15t", True, True),
+        ("macos-26", "3.99", True, False),
+        ("macos-26", "3.9", False, True),
+        ("no-such-runner", "3.12", True, False),
     ],
 )
 def test_the_snapshot_answers_what_setup_python_finds(
     runner: str, python: str, prereleases: bool, offered: bool
 ) -> None:
     assert check_pins.offers(SNAPSHOT, runner, python, prereleases) is offered
+
+
+def test_a_pre_release_serves_where_no_stable_release_has_a_file() -> None:
+    """`~3.X.0-0` matches a pre-release and stable releases alike: a runner whose platform only a
+    pre-release was built for gets it with allow-prereleases, even when 3.X is final elsewhere."""
+    snapshot = {
+        "runners": {"r": {"setup_python": ["linux", "26.04", "x64"]}},
+        "pythons": {"3.15": {"stable": ["linux 24.04 x64"], "prerelease": ["linux 26.04 x64"]}},
+    }
+    assert check_pins.offers(snapshot, "r", "3.15", allow_prereleases=True)
+    assert not check_pins.offers(snapshot, "r", "3.15", allow_prereleases=False)
 
 
 def test_the_snapshot_holds_every_pinned_python_fact() -> None:
@@ -151,3 +169,79 @@ def test_a_lock_that_cargo_would_resolve_differently_is_reported() -> None:
     newer = template.replace('name = "libc"\nversion = "', 'name = "libc"\nversion = "9')
     (line,) = check_pins.lock_problems(template, newer)
     assert line.startswith("Cargo.lock: cargo now resolves libc 9")
+
+
+BADGE = "![Endpoint Badge](https://example.invalid/badge.json)"
+ROWS = [
+    ("Ubuntu 26.04 ![preview](https://example.invalid/preview.svg)", "x64", "`ubuntu-26.04`"),
+    ("Ubuntu 24.04", "x64", "`ubuntu-latest` or `ubuntu-24.04`"),
+    ("Ubuntu Slim", "x64", "`ubuntu-slim`"),
+    (
+        "macOS 14 Arm64 [![deprecated](https://example.invalid/d.svg)](https://example.invalid/13518)",
+        "arm64",
+        "`macos-14` or `macos-14-xlarge`",
+    ),
+    ("Windows Server 2025", "x64", "`windows-latest`, `windows-2025`"),
+]
+# The shape of actions/runner-images' README: the table, then other sections naming labels too.
+README = "\n".join(
+    [
+        "# GitHub Actions Runner Images",
+        "## Available Images",
+        "| Image | Architecture | YAML Label | Included Software |",
+        "| --------------------|--------------|---------------------|------------------|",
+        *(f"| {image}<br>{BADGE} | {arch} | {labels} | [software] |" for image, arch, labels in ROWS),
+        "### Label scheme",
+        "- In general the `-latest` label is used for the latest OS image version that is GA.",
+        "## Announcements",
+    ]
+)
+
+
+def test_the_runner_images_table_gives_each_label_its_image_status_and_setup_python_lookup() -> None:
+    images = check_pins.parse_runner_images(README)
+    assert list(images) == [
+        "ubuntu-26.04",
+        "ubuntu-latest",
+        "ubuntu-24.04",
+        "macos-14",
+        "macos-14-xlarge",
+        "windows-latest",
+        "windows-2025",
+    ]
+    assert images["ubuntu-26.04"] == {
+        "image": "Ubuntu 26.04",
+        "arch": "x64",
+        "status": "preview",
+        "setup_python": ["linux", "26.04", "x64"],
+    }
+    assert images["ubuntu-latest"]["image"] == "Ubuntu 24.04" and images["ubuntu-latest"]["status"] == "GA"
+    assert images["macos-14"]["status"] == "deprecated"
+    assert images["windows-2025"]["setup_python"] == ["win32", "", "x64"]
+
+
+def test_the_snapshot_names_the_image_of_every_pinned_runner() -> None:
+    assert set(PINS["runners"].values()) <= set(SNAPSHOT["runners"])
+    assert check_pins.runner_problems(PINS, SNAPSHOT, SNAPSHOT["runners"]) == []
+
+
+def test_a_deprecated_unlisted_or_moved_runner_label_is_reported() -> None:
+    images = {k: dict(v) for k, v in SNAPSHOT["runners"].items()}
+    images["macos-26"]["status"] = "deprecated"
+    del images["windows-2025"]
+    images["ubuntu-24.04-arm"]["image"] = "Ubuntu 26.04 Arm64"
+    report = check_pins.runner_problems(PINS, SNAPSHOT, images)
+    assert report == [
+        "runners.linux_arm: ubuntu-24.04-arm is now Ubuntu 26.04 Arm64, not Ubuntu 24.04 Arm64",
+        "runners.macos: macos-26 (macOS 26 Arm64) is deprecated",
+        "runners.windows: windows-2025 is no longer listed by actions/runner-images",
+    ]
+
+
+def test_a_newer_image_is_proposed_only_when_it_serves_every_python_the_pinned_one_does() -> None:
+    """Ubuntu 26.04 has no CPython 3.9, so ubuntu-24.04 stays; once it has, the move is proposed."""
+    assert check_pins.runner_problems(PINS, SNAPSHOT, SNAPSHOT["runners"]) == []
+    pythons = {**SNAPSHOT["pythons"]}
+    pythons["3.9"] = {**pythons["3.9"], "stable": [*pythons["3.9"]["stable"], "linux 26.04 x64"]}
+    report = check_pins.runner_problems(PINS, {**SNAPSHOT, "pythons": pythons}, SNAPSHOT["runners"])
+    assert report == ["runners.linux: move ubuntu-24.04 to ubuntu-26.04 (Ubuntu 26.04)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 
 import pytest
@@ -21,3 +22,68 @@ def test_template_python_passes_ruff(command: list[str]) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+SHELLS = {"bash", "sh", "bash.exe", "sh.exe"}
+STARTS = {"run", "Popen", "call", "check_call", "check_output", "spawn", "system", "tool", "which"}
+
+
+def shell_starts(source: str) -> list[int]:
+    """Lines that start a shell by its bare name, or through `shell=True` or `os.system`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        if name not in STARTS:
+            continue
+        first = node.args[0] if node.args else None
+        if isinstance(first, (ast.List, ast.Tuple)) and first.elts:
+            first = first.elts[0]
+        bare = isinstance(first, ast.Constant) and first.value in SHELLS
+        os_system = name == "system" and getattr(node.func, "value", None) is not None
+        os_system = os_system and getattr(node.func.value, "id", "") == "os"  # type: ignore[attr-defined]
+        via_shell = os_system or any(
+            k.arg == "shell" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+            for k in node.keywords
+        )
+        if bare or via_shell:
+            found.append(node.lineno)
+    return found
+
+
+def test_no_child_process_is_a_shell_found_by_its_bare_name() -> None:
+    """Windows starts System32's WSL `bash.exe` for a bare `bash`, before PATH
+    (runner-images#12646): shells come from conftest.posix_shell, by full path."""
+    sources = [p for p in TEMPLATE.glob("**/*.py") if ".cache" not in p.parts and "{{" not in str(p)]
+    sources = [p for p in sources if p.relative_to(TEMPLATE).parts[0] in {*SOURCES, "tests"}]
+    assert len(sources) > 10
+    offenders = {
+        str(p.relative_to(TEMPLATE)): lines
+        for p in sources
+        if (lines := shell_starts(p.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'subprocess.run(["bash", "-c", "true"])',
+        'subprocess.run(("sh", "-c", "true"), check=True)',
+        'pexpect.spawn("sh", ["-c", "x"])',
+        'subprocess.run("make", shell=True)',
+        'os.system("ls")',
+        'tool("bash")',
+    ],
+)
+def test_the_shell_check_sees_a_bare_shell(line: str) -> None:
+    assert shell_starts(line) == [1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['subprocess.run([posix_shell("bash"), "-c", "true"], shell=False)', "platform.system()"],
+)
+def test_the_shell_check_lets_a_full_path_through(line: str) -> None:
+    assert shell_starts(line) == []

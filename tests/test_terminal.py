@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEMPLATE, child_env, read_toml, tool, with_tools
+from conftest import TEMPLATE, child_env, posix_shell, read_toml, with_tools
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives a POSIX pseudo-terminal (not on Windows)")
 
@@ -110,7 +110,7 @@ def test_a_bad_module_name_stops_with_our_message_and_the_printed_command_render
     assert "abi3_floor=3.11" in command and "'project_name=Fast Fib'" in command
 
     shell = pexpect.spawn(
-        tool("sh"),
+        posix_shell(),
         ["-c", command],
         cwd=str(tmp_path),
         env=with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config)), "cookiecutter"),

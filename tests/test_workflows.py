@@ -8,8 +8,8 @@ import itertools
 import json
 import os
 import re
-import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,17 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import TEMPLATE, answers_id, load_module, render, tool
+from conftest import (
+    CI_PYTHONS,
+    DEFAULTS,
+    TEMPLATE,
+    answers_id,
+    load_module,
+    posix_shell,
+    read_toml,
+    render,
+    tool,
+)
 
 check_pins = load_module(TEMPLATE / ".ci" / "check_pins.py")
 
@@ -91,9 +101,10 @@ def expand(value: Any, row: dict[str, Any]) -> str:
     return MATRIX_REF.sub(lambda m: str(row[m[1]]), str(value))
 
 
-def setup_python_requests(github: Path) -> Iterator[tuple[str, str, str, bool]]:
-    """(job, runner, python, allow-prereleases) for every CPython a setup-python step asks for."""
-    for path in workflow_files(github):
+def setup_python_requests(*paths: Path) -> Iterator[tuple[str, str, str, bool]]:
+    """(job, runner, python, allow-prereleases) for every CPython a setup-python step of these
+    workflows asks for."""
+    for path in paths:
         for name, job in load(path)["jobs"].items():
             for row in rows(job):
                 for step in job["steps"]:
@@ -109,21 +120,42 @@ def setup_python_requests(github: Path) -> Iterator[tuple[str, str, str, bool]]:
                         )
 
 
-def test_every_python_a_workflow_asks_for_exists_on_its_runner(rendered: dict[str, Path]) -> None:
-    missing = [
-        f"{answers_id(answers)}: {job} wants CPython {python} on {runner}"
-        for answers, github in github_dirs(rendered)
-        for job, runner, python, prereleases in setup_python_requests(github)
-        if not check_pins.offers(SNAPSHOT, runner, python, prereleases)
-    ]
+def test_every_runner_and_python_any_job_requests_exists(rendered: dict[str, Path]) -> None:
+    """Over every variant's workflows and the template's own: each job's runner label is one
+    the snapshot of actions/runner-images knows, and each (runner image, CPython) pair a
+    setup-python step asks for is in setup-python's manifest, by its rules for pre-releases
+    and free-threaded builds (check_pins.offers)."""
+    missing = []
+    for path in all_workflows(rendered):
+        for job, runner, python, prereleases in setup_python_requests(path):
+            if not check_pins.offers(SNAPSHOT, runner, python, prereleases):
+                missing.append(f"{path}: {job} wants CPython {python} on {runner}")
+        for name, job in load(path)["jobs"].items():
+            for row in rows(job):
+                if expand(job["runs-on"], row) not in SNAPSHOT["runners"]:
+                    missing.append(f"{path}: {name} runs on unknown {expand(job['runs-on'], row)}")
     assert missing == []
+
+
+def test_every_job_names_a_pinned_runner_image_never_a_latest_label(rendered: dict[str, Path]) -> None:
+    """A `-latest` label moves to a newer image with other CPythons when GitHub says so
+    (ubuntu-latest became Ubuntu 26.04, without CPython 3.9); a versioned label moves only
+    when `_pins.runners` does."""
+    used = {
+        expand(job["runs-on"], row)
+        for path in all_workflows(rendered)
+        for job in load(path)["jobs"].values()
+        for row in rows(job)
+    }
+    assert [label for label in used if "latest" in label] == []
+    assert used <= set(PINS["runners"].values())
 
 
 def test_no_workflow_asks_for_a_python_the_project_does_not_support(rendered: dict[str, Path]) -> None:
     outside = {
         (answers["abi3_floor"], python)
         for answers, github in github_dirs(rendered)
-        for _, _, python, _ in setup_python_requests(github)
+        for _, _, python, _ in setup_python_requests(*workflow_files(github))
         if python not in supported(answers["abi3_floor"])
     }
     assert outside == set()
@@ -144,7 +176,8 @@ def test_ci_tests_every_supported_python_on_linux_macos_and_windows(rendered: di
     for answers, github in github_dirs(rendered):
         matrix = load(github / "workflows" / "ci.yml")["jobs"]["test"]["strategy"]["matrix"]
         assert matrix["python"] == supported(answers["abi3_floor"])
-        assert matrix["os"] == ["ubuntu-latest", "macos-15", "windows-latest"]
+        runners = PINS["runners"]
+        assert matrix["os"] == [runners["linux"], runners["macos"], runners["windows"]]
 
 
 def test_ci_builds_once_per_os_and_tests_those_wheels(rendered: dict[str, Path]) -> None:
@@ -164,7 +197,7 @@ def test_ci_builds_once_per_os_and_tests_those_wheels(rendered: dict[str, Path])
 def compiling_jobs(github: Path, workflow: str) -> int:
     """How many job runs compile the Rust crate (each starts from a cold cargo cache)."""
     jobs = load(github / "workflows" / workflow)["jobs"]
-    compiles = re.compile(r"maturin-action|cargo (clippy|build)|pip (wheel|install) \.")
+    compiles = re.compile(r"maturin-action|maturin build|cargo (clippy|build|test)|pip (wheel|install) \.")
     return sum(
         len(rows(job))
         for job in jobs.values()
@@ -172,16 +205,29 @@ def compiling_jobs(github: Path, workflow: str) -> int:
     )
 
 
-def test_a_push_compiles_once_per_os_plus_lint_and_sdist(rendered: dict[str, Path]) -> None:
+def test_a_push_compiles_once_per_os_plus_lint_minimum_rust_and_sdist(rendered: dict[str, Path]) -> None:
     for _, github in github_dirs(rendered):
-        assert compiling_jobs(github, "ci.yml") == 1 + 3 + 1
+        assert compiling_jobs(github, "ci.yml") == 1 + 3 + 1 + 1
 
 
-def test_wheels_build_only_for_releases_and_build_changes(rendered: dict[str, Path]) -> None:
+def test_wheels_build_every_platform_before_a_tag(rendered: dict[str, Path]) -> None:
+    """Tags release; pull requests that touch the code or the build, and a weekly run, compile
+    every platform first, so a platform break is seen before a version is tagged."""
     for _, github in github_dirs(rendered):
         on = load(github / "workflows" / "wheels.yml")[True]  # YAML 1.1 reads `on` as True
         assert "branches" not in on["push"] and on["push"]["tags"] == ["v*"]
-        assert "Cargo.lock" in on["pull_request"]["paths"]
+        paths = on["pull_request"]["paths"]
+        for path in [
+            "src/**",
+            "Cargo.toml",
+            "Cargo.lock",
+            "pyproject.toml",
+            ".cargo/**",
+            ".github/workflows/wheels.yml",
+        ]:
+            assert path in paths
+        (schedule,) = on["schedule"]
+        assert re.fullmatch(r"\d+ \d+ \* \* [0-6]", schedule["cron"])  # once a week
 
 
 def test_rendered_workflows_have_zero_pedantic_zizmor_findings(rendered: dict[str, Path]) -> None:
@@ -308,21 +354,26 @@ def tag_check(github: Path) -> str:
     return step["run"]
 
 
-@pytest.mark.skipif(not (shutil.which("bash") and shutil.which("python3")), reason="needs bash and python3")
 @pytest.mark.parametrize(("tag", "accepted"), [("v0.1.0", True), ("v0.1.1", False), ("0.1.0", False)])
 def test_release_refuses_a_tag_that_is_not_the_cargo_version(
-    rendered: dict[str, Path], tag: str, accepted: bool
+    rendered: dict[str, Path], tag: str, accepted: bool, tmp_path: Path
 ) -> None:
     github = rendered[answers_id(VARIANTS[0])]
+    # The step calls `python3`, which every Linux runner has; here it is this Python.
+    (tmp_path / "python3").write_text(
+        f'#!/bin/sh\nexec "{Path(sys.executable).as_posix()}" "$@"\n', encoding="utf-8"
+    )
+    (tmp_path / "python3").chmod(0o755)
     proc = subprocess.run(
-        ["bash", "-c", tag_check(github)],
+        [posix_shell("bash"), "-c", tag_check(github)],
         cwd=github.parent,
-        env={**os.environ, "GITHUB_REF_NAME": tag},
+        env={**os.environ, "GITHUB_REF_NAME": tag, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"},
         capture_output=True,
         encoding="utf-8",
         check=False,
     )
     assert (proc.returncode == 0) == accepted, proc.stdout + proc.stderr
+    assert "python3: not found" not in proc.stderr and "command not found" not in proc.stderr
 
 
 def test_lint_uses_the_pinned_rust_not_a_toolchain_action(rendered: dict[str, Path]) -> None:
@@ -363,17 +414,75 @@ def test_template_dependabot_leaves_the_pinned_actions_to_the_pins_check() -> No
     assert "github-actions" not in {u["package-ecosystem"] for u in config["updates"]}
 
 
-def test_template_suite_runs_on_every_os_with_several_pythons_exported() -> None:
+def test_template_suite_rows_install_exactly_the_pythons_the_suite_requires() -> None:
+    """test.yml gives each OS row the CPythons conftest.CI_PYTHONS declares for it (and so the
+    suite, under CI=true, fails rather than skips without one), and lists the extra ones in
+    RIP_PYTHONS."""
     job = load(TEMPLATE / ".github" / "workflows" / "test.yml")["jobs"]["test"]
-    ids = [s["id"] for s in job["steps"] if "actions/setup-python" in s.get("uses", "") and "id" in s]
-    assert len(ids) >= 3
+    runner_os = {
+        PINS["runners"]["linux"]: "Linux",
+        PINS["runners"]["macos"]: "macOS",
+        PINS["runners"]["windows"]: "Windows",
+    }
+    assert sorted(job["strategy"]["matrix"]["os"]) == sorted(runner_os)
+    setups = [s for s in job["steps"] if "actions/setup-python" in s.get("uses", "")]
+    assert all("if" not in s for s in setups)  # every row gets every step
+    for label, os_name in runner_os.items():
+        installed = sorted(str(s["with"]["python-version"]) for s in setups)
+        assert installed == sorted(CI_PYTHONS[os_name]), label
+        for python in installed:
+            assert check_pins.offers(SNAPSHOT, label, python, False), (label, python)
     (suite,) = [s for s in job["steps"] if "bash .ci/run" in s.get("run", "")]
-    assert all(f"steps.{i}.outputs.python-path" in str(suite["env"]) for i in ids)
+    exported = {s["id"] for s in setups if f"steps.{s.get('id')}.outputs.python-path" in str(suite["env"])}
+    assert exported == {s["id"] for s in setups[:-1]}  # the last one is `python` itself
     assert "export RIP_PYTHONS=" in suite["run"]
 
 
-def test_template_proves_the_default_project_on_free_threaded_python() -> None:
-    workflow = load(TEMPLATE / ".github" / "workflows" / "test.yml")
-    (job,) = [j for j in workflow["jobs"].values() if "free-threaded" in j["name"]]
+def test_template_proves_the_default_project_on_the_newest_and_free_threaded_python() -> None:
+    job = load(TEMPLATE / ".github" / "workflows" / "test.yml")["jobs"]["newest"]
+    assert job["strategy"]["matrix"]["python"] == [PINS["newest_python"], PINS["free_threaded_python"]]
     (setup,) = [s for s in job["steps"] if "actions/setup-python" in s.get("uses", "")]
-    assert setup["with"]["python-version"] == PINS["free_threaded_python"]
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
+    runs = [s for s in job["steps"] if "run" in s]
+    commands = [line.strip() for s in runs for line in s["run"].splitlines()]
+    assert '"$python" -m cookiecutter --no-input . --output-dir "$RUNNER_TEMP/out"' in commands
+    assert '"$python" -m pip install .' in commands
+    assert '"$python" -m pytest' in commands
+    (gil,) = [s for s in runs if "_is_gil_enabled" in s["run"]]
+    assert gil["if"] == "endsWith(matrix.python, 't')"
+    assert "assert not sys._is_gil_enabled()" in gil["run"] and "import sys, fibo_rust" in gil["run"]
+
+
+def test_every_checkout_leaves_no_credentials_behind(rendered: dict[str, Path]) -> None:
+    """No job pushes with the token, so none keeps it in .git/config, where a later step or an
+    uploaded artifact could read it."""
+    checkouts = [
+        (path, name, step)
+        for path in all_workflows(rendered)
+        for name, job in load(path)["jobs"].items()
+        for step in job["steps"]
+        if "actions/checkout" in step.get("uses", "")
+    ]
+    assert checkouts
+    kept = [
+        (str(path), name)
+        for path, name, step in checkouts
+        if step.get("with", {}).get("persist-credentials") is not False
+    ]
+    assert kept == []
+
+
+def test_minimum_rust_job_builds_tests_and_imports_with_the_declared_rust_version(
+    rendered: dict[str, Path],
+) -> None:
+    for answers, github in github_dirs(rendered):
+        cargo = read_toml(github.parent / "Cargo.toml")
+        assert cargo["package"]["rust-version"] == PINS["msrv"]
+        job = load(github / "workflows" / "ci.yml")["jobs"]["msrv"]
+        script = "\n".join(s.get("run", "") for s in job["steps"])
+        assert f"rustup toolchain install {PINS['msrv']} " in script
+        assert f"rustup override set {PINS['msrv']}" in script
+        assert "cargo test --locked" in script and "maturin build --locked" in script
+        assert f"import {DEFAULTS['module_name']} as m; assert m.fibo(20) == 6765" in script, answers_id(
+            answers
+        )
