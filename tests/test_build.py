@@ -31,6 +31,7 @@ from conftest import (
     make_venv,
     pinned_test_tools,
     posix_shell,
+    read_toml,
     run,
     tool,
     venv_env,
@@ -285,3 +286,27 @@ def test_dependency_names_cover_every_crate_the_project_builds(bake: Callable[..
     metadata = run([tool("cargo"), "metadata", "--format-version", "1", "--features", "python"], cwd=project)
     crates = {p["name"].replace("-", "_") for p in json.loads(metadata.stdout)["packages"]}
     assert crates - {"rust_in_python"} <= PRE_GEN.DEPENDENCIES, crates - PRE_GEN.DEPENDENCIES
+
+
+def test_the_declared_minimum_rust_builds_tests_and_imports_the_project(
+    bake_session: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Cargo.toml's rust-version is true: with exactly that toolchain (which .ci/run installs)
+    the Rust tests pass and maturin builds an extension that imports and computes."""
+    project = bake_session()
+    msrv = read_toml(project / "Cargo.toml")["package"]["rust-version"]
+    env = build_env(RUSTUP_TOOLCHAIN=msrv)
+    assert run(["rustc", "--version"], cwd=project, env=env).stdout.startswith(f"rustc {msrv} ")
+    run(["cargo", "test", "--locked"], cwd=project, env=env)
+    dist = tmp_path / "dist"
+    run(
+        [sys.executable, "-m", "maturin", "build", "--locked", "--profile", "dev", "--out", dist],
+        cwd=project,
+        env=env,
+    )
+    (wheel,) = dist.glob("*.whl")
+    venv = make_venv(tmp_path)
+    run([venv_python(venv), "-m", "pip", "install", "-q", wheel], cwd=tmp_path)
+    module = DEFAULTS["module_name"]
+    computed = run([venv_python(venv), "-c", f"import {module}; print({module}.fibo(20))"], cwd=tmp_path)
+    assert computed.stdout.strip() == "6765"

@@ -486,3 +486,20 @@ def test_minimum_rust_job_builds_tests_and_imports_with_the_declared_rust_versio
         assert f"import {DEFAULTS['module_name']} as m; assert m.fibo(20) == 6765" in script, answers_id(
             answers
         )
+
+
+def test_dependabot_leaves_alone_every_tool_pinned_twice_for_an_older_python(
+    rendered: dict[str, Path],
+) -> None:
+    """At floor 3.9 the dev group pins mypy, nox and pytest twice: the newest for 3.10 and up,
+    the last release that installs on 3.9. Dependabot moves every requirement of a name
+    together, so it would put a version on the 3.9 line that 3.9 cannot install; it must ignore
+    those names, and only those."""
+    for answers, github in github_dirs(rendered):
+        dev = read_toml(github.parent / "pyproject.toml")["dependency-groups"]["dev"]
+        names = [re.match(r"[\w.-]+", requirement)[0] for requirement in dev]  # type: ignore[index]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        (pip,) = [u for u in load(github / "dependabot.yml")["updates"] if u["package-ecosystem"] == "pip"]
+        ignored = sorted(rule["dependency-name"] for rule in pip.get("ignore", []))
+        assert ignored == twice, answers_id(answers)
+        assert twice == (["mypy", "nox", "pytest"] if answers["abi3_floor"] == "3.9" else [])
