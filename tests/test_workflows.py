@@ -503,3 +503,13 @@ def test_dependabot_leaves_alone_every_tool_pinned_twice_for_an_older_python(
         ignored = sorted(rule["dependency-name"] for rule in pip.get("ignore", []))
         assert ignored == twice, answers_id(answers)
         assert twice == (["mypy", "nox", "pytest"] if answers["abi3_floor"] == "3.9" else [])
+
+
+def test_the_weekly_pins_job_selects_tests_that_exist() -> None:
+    """pins.yml reruns the runner tests on the refreshed snapshot by name: each name it gives
+    must still select a test of this module."""
+    steps = load(TEMPLATE / ".github" / "workflows" / "pins.yml")["jobs"]["pins"]["steps"]
+    (command,) = [s["run"] for s in steps if "pytest" in s.get("run", "")]
+    words = re.search(r'-k "([^"]+)"', command)[1].split(" or ")  # type: ignore[index]
+    tests = [name for name in globals() if name.startswith("test_")]
+    assert [word for word in words if not any(word in name for name in tests)] == []
