@@ -35,7 +35,7 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A local git clone of the template as it is in this working tree (GitHub cannot be
     reached here: it stands in for `gh:<owner>/rust-in-python`)."""
     repo = tmp_path_factory.mktemp("template") / "rust-in-python"
-    ignore = shutil.ignore_patterns(".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis")
+    ignore = shutil.ignore_patterns(".git", ".cache", ".venv", "__pycache__", ".pytest_cache", ".hypothesis")
     shutil.copytree(TEMPLATE, repo, ignore=ignore)
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "template"]):
         run(["git", *args], cwd=repo, env=build_env(**GIT_ENV))
@@ -43,8 +43,18 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def readme_commands() -> dict[str, str]:
-    """The template README's console blocks, keyed by their first word."""
-    return {block.split()[0]: block for block in console_blocks(TEMPLATE / "README.md")}
+    """The template README's console blocks that render a project, keyed by their first word."""
+    return {
+        block.split()[0]: block
+        for block in console_blocks(TEMPLATE / "README.md")
+        if "tests/requirements.txt" not in block
+    }
+
+
+def readme_test_commands() -> dict[str, str]:
+    """The template README's commands that run its test suite, keyed by their first word."""
+    blocks = [b.strip() for b in console_blocks(TEMPLATE / "README.md") if "tests/requirements.txt" in b]
+    return {block.split()[0]: block for block in blocks}
 
 
 def externally_managed_python() -> Path | None:
@@ -102,10 +112,24 @@ def test_the_template_readme_renders_and_runs_the_default_project_from_a_clean_f
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
 
 
-def test_the_readme_test_command_is_what_ci_runs() -> None:
-    command = readme_commands()["python"].strip()
+def test_ci_runs_the_readme_venv_test_command() -> None:
+    command = readme_test_commands()["python3"]
     ci = (TEMPLATE / ".ci" / "run").read_text(encoding="utf-8")
-    assert command.replace("python ", '"$python" ') in ci
+    assert command.replace("python3 ", '"$python" ').replace(".venv/bin/activate", '"$activate"') in ci
+
+
+@pytest.mark.parametrize("first_word", ["uv", "python3"])
+def test_the_readme_test_command_runs_as_written_from_a_clean_clone(
+    template_repo: Path, newcomer_env: dict[str, str], tmp_path: Path, first_word: str
+) -> None:
+    """On a stock machine (Debian's PEP 668 python3 first on PATH, uv, Rust), from a fresh clone,
+    each form installs the test tools and runs plain `pytest` (here the quick subset)."""
+    run(["git", "clone", "-q", template_repo, tmp_path / "clone"], cwd=tmp_path, env=build_env(**GIT_ENV))
+    env = {k: v for k, v in newcomer_env.items() if not k.startswith("PYTEST_")}
+    command = readme_test_commands()[first_word] + ' -m "not build"'
+    out = shell(command, tmp_path / "clone", env, timeout=900)
+    summary = re.findall(r"^=+ (.* in [\d.]+s.*) =+$", out, re.M)
+    assert summary and re.fullmatch(r"[1-9]\d* passed(, \d+ deselected)? in .*", summary[-1]), out[-3000:]
 
 
 def test_answers_on_the_command_line_as_the_readme_gives_them(
