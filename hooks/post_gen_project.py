@@ -22,6 +22,16 @@ Next steps (with uv; README.md also shows the way with pip and a venv):
     uv run python compare.py      # pure Python against Rust, same function
     uv run pytest                 # the project's tests"""
 
+# Without uv on PATH: the README's venv commands (its test checks they agree).
+NEXT_STEPS_VENV = """\
+Next steps (with a venv and pip; README.md also shows the way with uv):
+    cd {slug}
+    python3 -m venv .venv && . .venv/bin/activate
+    python -m pip install --upgrade pip     # pip >= 25.1 reads [dependency-groups]
+    pip install --group dev                 # maturin, pytest, mypy, ruff, nox
+    maturin develop                         # build the extension into the venv
+    python compare.py                       # pure Python against Rust, same n"""
+
 
 def prune_empty_dirs(root: Path) -> list[Path]:
     """Remove every empty folder under `root` (deepest first); return what was removed."""
@@ -55,13 +65,15 @@ def warnings(
     return found
 
 
-def next_steps(slug: str, notes: list[str]) -> str:
-    return "\n\n".join([NEXT_STEPS.format(slug=slug), *(f"Note: {note}" for note in notes)])
+def next_steps(slug: str, notes: list[str], with_uv: bool = True) -> str:
+    steps = (NEXT_STEPS if with_uv else NEXT_STEPS_VENV).format(slug=slug)
+    return "\n\n".join([steps, *(f"Note: {note}" for note in notes)])
 
 
 def main() -> int:
     prune_empty_dirs(Path.cwd())
-    print(next_steps(PROJECT_SLUG, warnings(MIN_PYTHON, sys.version_info[:2])))
+    notes = warnings(MIN_PYTHON, sys.version_info[:2])
+    print(next_steps(PROJECT_SLUG, notes, with_uv=shutil.which("uv") is not None))
     return 0
 
 

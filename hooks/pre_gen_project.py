@@ -16,6 +16,7 @@ import keyword
 import os
 import re
 import shlex
+import shutil
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -145,14 +146,20 @@ def check_version(version: str) -> Problem | None:
         "it must be MAJOR.MINOR.PATCH with plain numbers, which both Cargo (SemVer) and"
         " Python packaging (PEP 440) read the same way."
     )
-    return Problem("version", version, rule, "0.1.0")
+    # The numbers that were typed, three of them: `1.0` gives 1.0.0, `v1.2.3-beta` 1.2.3.
+    numbers = [str(int(number)) for number in re.findall(r"[0-9]+", version)[:3]]
+    example = ".".join(numbers + ["0"] * (3 - len(numbers))) if numbers else "0.1.0"
+    return Problem("version", version, rule, example)
 
 
 def check_author_email(email: str) -> Problem | None:
     if email == "" or EMAIL.match(email):
         return None
     rule = "it must look like name@domain.tld, or be empty."
-    return Problem("author_email", email, rule, "you@example.com")
+    # The address inside what was typed (`Ada <ada@example.org>`, `mailto:ada@example.org.`).
+    found = re.search(r"[^@\s<>,\":;]+@[^@\s<>,\";]+", email)
+    address = found[0].strip(".") if found else ""
+    return Problem("author_email", email, rule, address if EMAIL.match(address) else "you@example.com")
 
 
 def one_line(field: str, example: str, required: bool = False) -> Callable[[str], Problem | None]:
@@ -165,7 +172,12 @@ def one_line(field: str, example: str, required: bool = False) -> Callable[[str]
             rule = "Python packaging metadata cannot hold a comma in an author's name."
         else:
             return None
-        return Problem(field, text, rule, example)
+        # What was typed on one line, without commas in an author's name, if that is valid.
+        cleaned = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+        if field == "author_name":
+            cleaned = cleaned.replace(",", " ")
+        cleaned = " ".join(cleaned.split())
+        return Problem(field, text, rule, cleaned if cleaned and check(cleaned) is None else example)
 
     return check
 
@@ -198,11 +210,41 @@ def validate(answers: Mapping[str, object]) -> list[Problem]:
     return problems
 
 
+def user_path(environ: Mapping[str, str], python: str) -> str:
+    """PATH as the user's shell has it. uvx and `uv run` put the folder of a throwaway
+    environment first on PATH for this run alone, and set UV; that folder is left out, unless
+    it is the venv the user activated."""
+    folders = environ.get("PATH", "").split(os.pathsep)
+
+    def same(a: str, b: str) -> bool:
+        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+    activated = same(environ.get("VIRTUAL_ENV") or os.devnull, sys.prefix)
+    if environ.get("UV") and not activated:
+        folders = [f for f in folders if f and not same(f, os.path.dirname(os.path.abspath(python)))]
+    return os.pathsep.join(folders)
+
+
+def cookiecutter_words(
+    environ: Mapping[str, str] = os.environ,
+    python: str = sys.executable,
+    which: Callable[..., str | None] = shutil.which,
+) -> list[str]:
+    """How the user can start cookiecutter again from their shell: `cookiecutter` when it is
+    on their PATH, else `uvx cookiecutter` when uv is, else this Python with `-m cookiecutter`."""
+    path = user_path(environ, python)
+    if which("cookiecutter", path=path):
+        return ["cookiecutter"]
+    if which("uvx", path=path):
+        return ["uvx", "cookiecutter"]
+    return [python, "-m", "cookiecutter"]
+
+
 def rerun_command(answers: Mapping[str, object], problems: list[Problem]) -> str:
     """A POSIX shell command that renders the project with every answer given, each bad
     one replaced by its example and named in a comment at the end."""
     fixed = {problem.field: problem.example for problem in problems}
-    words = ["cookiecutter", str(answers.get("_template") or "<template>"), "--no-input"]
+    words = [*cookiecutter_words(), str(answers.get("_template") or "<template>"), "--no-input"]
     if answers.get("_checkout"):
         words += ["--checkout", str(answers["_checkout"])]
     output_dir = answers.get("_output_dir")

@@ -154,8 +154,9 @@ def write_cookiecutter_config(folder: Path) -> Path:
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """This environment, with UTF-8 for every child Python and no venv or PYTHONPATH leaking in."""
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    """This environment, with UTF-8 for every child Python and no venv or PYTHONPATH leaking in
+    (nor `UV`, which `uv run pytest` sets: the suite's children are not started by uv)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "UV")}
     env.update(PYTHONUTF8="1", PYTHONIOENCODING="utf-8", PIP_DISABLE_PIP_VERSION_CHECK="1")
     env.update(RUSTUP_TOOLCHAIN=RUST_TOOLCHAIN)
     env.update(extra)

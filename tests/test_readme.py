@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TEMPLATE, build_env, posix_shell, run, with_tools
+from conftest import POST_GEN, TEMPLATE, build_env, posix_shell, run, with_tools
 
 pytestmark = pytest.mark.build
 
@@ -76,9 +76,14 @@ def test_the_next_steps_printed_after_a_render_run_as_printed(
     assert "fibo(35) = 9227465" in out and passed(out)
 
 
-def test_the_readme_uv_commands_are_the_printed_next_steps(bake: Callable[..., Path]) -> None:
+@pytest.mark.parametrize("with_uv", [True, False], ids=["uv on PATH", "no uv"])
+def test_the_printed_next_steps_are_the_readmes_commands(bake: Callable[..., Path], with_uv: bool) -> None:
+    """What the hook prints after a render is a README block, which the test above runs as written."""
     project = bake()
-    (uv_block,) = [block for block in console_blocks(project / "README.md") if block.startswith("uv ")]
-    printed = TEMPLATE.joinpath("hooks", "post_gen_project.py").read_text(encoding="utf-8")
-    for command in uv_block.splitlines():
-        assert re.search(rf"^ +{re.escape(command)}( +#.*)?$", printed, re.M), command
+    printed = POST_GEN.next_steps(project.name, [], with_uv=with_uv).splitlines()
+    assert printed[1].strip() == f"cd {project.name}"
+    first = "uv " if with_uv else "python3 -m venv "
+    (block,) = [block for block in console_blocks(project / "README.md") if block.startswith(first)]
+    assert [line.split("  #")[0].strip() for line in printed[2:]] == [
+        line.split("  #")[0].strip() for line in block.strip().splitlines()
+    ]

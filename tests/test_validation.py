@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from conftest import (
     child_env,
     posix_shell,
     read_toml,
-    with_tools,
+    tool,
 )
 
 # Answers typed as text (the choice questions are menus), with words the message must contain.
@@ -110,11 +111,29 @@ def test_hook_rejects_a_value_outside_the_menu(field: str, value: str) -> None:
         ("module_name", "!!!", "fibo_rust"),
         ("project_slug", "My Project", "my-project"),
         ("project_slug", "con", "con-rs"),
+        ("version", "1.0", "1.0.0"),
+        ("version", "v1.2.3", "1.2.3"),
+        ("version", "1.2.3-beta", "1.2.3"),
+        ("version", "1.2.3.4", "1.2.3"),
+        ("version", "01.2.0", "1.2.0"),
+        ("version", "2", "2.0.0"),
+        ("version", "latest", "0.1.0"),
+        ("author_email", "Ada <ada@example.org>", "ada@example.org"),
+        ("author_email", "mailto:ada@example.org.", "ada@example.org"),
+        ("author_email", "ada@localhost", "you@example.com"),
+        ("author_email", "ada", "you@example.com"),
+        ("author_name", "Lovelace, Ada", "Lovelace Ada"),
+        ("author_name", "Ada\tLovelace\n", "Ada Lovelace"),
+        ("project_name", "Fast\nFib", "Fast Fib"),
+        ("project_name", "   ", "Rust in Python"),
+        ("project_name", "\n", "Rust in Python"),
+        ("description", "Fast.\r\nVery fast.", "Fast. Very fast."),
     ],
 )
-def test_the_example_for_a_bad_name_stays_close_to_it(field: str, value: str, example: str) -> None:
+def test_the_example_for_a_bad_answer_stays_close_to_it(field: str, value: str, example: str) -> None:
     (problem,) = PRE_GEN.validate(with_answer(field, value))
     assert problem.example == example
+    assert PRE_GEN.validate(with_answer(field, example)) == []
 
 
 @pytest.mark.parametrize(
@@ -154,7 +173,7 @@ def test_cookiecutter_stops_with_our_message_alone_and_writes_nothing(
 
 
 def printed_command(output: str) -> str:
-    (line,) = [line for line in output.splitlines() if line.strip().startswith("cookiecutter ")]
+    (line,) = [line for line in output.splitlines() if "  # replaced: " in line]
     return line.strip()
 
 
@@ -168,24 +187,93 @@ def test_the_message_ends_with_a_command_that_keeps_every_answer_and_marks_the_r
     words = shlex.split(printed_command(proc.stdout), comments=True)
     assert words[:3] == ["cookiecutter", str(TEMPLATE), "--no-input"]
     expected = {field: DEFAULTS[field] for field in QUESTIONS}
-    expected.update(module_name="my_mod", version="0.1.0", description="it's $HOME", license="BSD-3-Clause")
+    expected.update(module_name="my_mod", version="1.0.0", description="it's $HOME", license="BSD-3-Clause")
     assert dict(word.split("=", 1) for word in words[3:]) == expected
     assert printed_command(proc.stdout).endswith("# replaced: module_name, version")
 
 
-def test_the_printed_command_run_as_printed_renders_the_project(
-    tmp_path: Path, cookiecutter_cli: Callable[..., Any], cookiecutter_config: Path
+def expose(tool_name: str, folder: Path) -> None:
+    """Put a tool the suite has into `folder`, as the user's PATH would have it."""
+    found = Path(tool(tool_name))
+    if os.name == "nt":  # launchers and uv's binaries work copied; symlinks need privileges there
+        shutil.copy2(found, folder / found.name)
+    else:
+        (folder / found.name).symlink_to(found)
+
+
+# How the user started cookiecutter, what their shell's PATH has besides the shell, and how the
+# printed command must start so that it runs there.
+STARTS = {
+    "cookiecutter": (["cookiecutter"], ["cookiecutter"]),
+    "python -m cookiecutter": ([], [sys.executable, "-m", "cookiecutter"]),
+    "uvx cookiecutter": (["uv", "uvx"], ["uvx", "cookiecutter"]),
+}
+
+
+@pytest.mark.parametrize("started_as", list(STARTS))
+def test_the_printed_command_runs_in_the_users_shell_however_cookiecutter_was_started(
+    tmp_path: Path, cookiecutter_config: Path, started_as: str
 ) -> None:
-    proc = cookiecutter_cli(
-        "--no-input", str(TEMPLATE), "project_name=Fast Fib", "module_name=my-mod", cwd=tmp_path
+    tools, prefix = STARTS[started_as]
+    user_bin = tmp_path / "bin"
+    user_bin.mkdir()
+    for name in tools:
+        expose(name, user_bin)
+    path = os.pathsep.join([str(user_bin), str(Path(posix_shell()).parent)])
+    env = child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config), PATH=path, UV_PYTHON=sys.executable)
+    env = {k: v for k, v in env.items() if k != "VIRTUAL_ENV"}
+    start = shlex.join([sys.executable, "-m", "cookiecutter"]) if not tools else started_as
+    typed = f"{start} {shlex.quote(str(TEMPLATE))} --no-input 'project_name=Fast Fib' module_name=my-mod"
+    first = subprocess.run(
+        [posix_shell(), "-c", typed],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=300,
     )
-    command = printed_command(proc.stdout)
-    env = with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config)), "cookiecutter")
+    assert first.returncode == 1, first.stdout + first.stderr
+    command = printed_command(first.stdout + first.stderr)
+    assert shlex.split(command)[: len(prefix)] == prefix
     again = subprocess.run(
-        [posix_shell(), "-c", command], cwd=tmp_path, env=env, capture_output=True, encoding="utf-8"
+        [posix_shell(), "-c", command],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=300,
     )
     assert again.returncode == 0, again.stdout + again.stderr
     assert read_toml(tmp_path / "fast-fib" / "Cargo.toml")["lib"]["name"] == "my_mod"
+
+
+@pytest.mark.parametrize(
+    ("on_path", "uv_started_it", "words"),
+    [
+        ({"cookiecutter", "uvx"}, False, ["cookiecutter"]),
+        ({"uvx"}, False, ["uvx", "cookiecutter"]),
+        (set(), False, ["/py/bin/python3", "-m", "cookiecutter"]),
+        # uvx puts its throwaway environment, cookiecutter included, first on PATH for this run.
+        ({"cookiecutter@/py/bin", "uvx"}, True, ["uvx", "cookiecutter"]),
+        ({"cookiecutter@/py/bin"}, True, ["/py/bin/python3", "-m", "cookiecutter"]),
+        ({"cookiecutter@/py/bin"}, False, ["cookiecutter"]),
+    ],
+)
+def test_the_printed_command_starts_cookiecutter_the_way_the_users_shell_can(
+    on_path: set[str], uv_started_it: bool, words: list[str]
+) -> None:
+    folders = {"/py/bin", "/usr/bin"}
+
+    def which(name: str, path: str) -> str | None:
+        for entry in on_path:
+            tool_, _, folder = entry.partition("@")
+            if tool_ == name and (folder or "/usr/bin") in path.split(os.pathsep):
+                return f"{folder or '/usr/bin'}/{name}"
+        return None
+
+    environ = {"PATH": os.pathsep.join(sorted(folders)), **({"UV": "/usr/bin/uv"} if uv_started_it else {})}
+    found = PRE_GEN.cookiecutter_words(environ, "/py/bin/python3", which)
+    assert found == words
 
 
 @pytest.mark.parametrize(("field", "value"), INVALID_CHOICES)
@@ -359,16 +447,20 @@ def test_hooks_change_nothing_when_run_again_in_a_generated_project(
     assert "Next steps" in capsys.readouterr().out
 
 
+def rust_stand_ins(folder: Path) -> Path:
+    """A folder with stand-ins for cargo and rustc, so that a test holds on a machine without Rust."""
+    folder.mkdir()
+    for name in ("cargo", "rustc"):
+        for stand_in in (folder / name, folder / f"{name}.bat"):
+            stand_in.write_text("exit 0\n", encoding="utf-8")
+            stand_in.chmod(0o755)
+    return folder
+
+
 def test_a_render_prints_the_next_steps_and_nothing_alarming(
     tmp_path: Path, cookiecutter_cli: Callable[..., Any]
 ) -> None:
-    # Stand-ins for cargo and rustc, so that this holds on a machine without Rust too.
-    tools = tmp_path / "tools"
-    tools.mkdir()
-    for name in ("cargo", "rustc"):
-        for stand_in in (tools / name, tools / f"{name}.bat"):
-            stand_in.write_text("exit 0\n", encoding="utf-8")
-            stand_in.chmod(0o755)
+    tools = rust_stand_ins(tmp_path / "tools")
     work = tmp_path / "work"
     work.mkdir()
     path = os.pathsep.join([str(tools), os.environ["PATH"]])
@@ -382,6 +474,18 @@ def test_a_render_prints_the_next_steps_and_nothing_alarming(
         "uv run python compare.py",
         "uv run pytest",
     ]
+
+
+def test_a_render_without_uv_on_path_prints_the_venv_steps(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+) -> None:
+    tools = rust_stand_ins(tmp_path / "tools")  # and no uv
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), cwd=work, PATH=str(tools))
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout.strip() == POST_GEN.next_steps("rust-in-python", [], with_uv=False)
+    assert "uv " not in proc.stdout.replace("with uv", "")
 
 
 def test_a_render_without_rust_on_path_succeeds_and_says_how_to_install_it(
