@@ -81,10 +81,60 @@ def test_comparison_script_reports_both_times_the_speedup_and_what_threads_showe
     assert "fibo(27) = 196418" in out
     assert re.search(r"\| pure Python +\| +\d+\.\d+ \|", out)
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
-    assert re.search(
-        r"Rust extension +fibo\(27\): +\d+\.\d+ s one after another, +\d+\.\d+ s in threads", out
+    figure = re.search(
+        r"Rust extension +fibo\(27\): +\d+\.\d+ s one after another, +\d+\.\d+ s in threads: (\S+) as fast",
+        out,
     )
-    assert out.rstrip().splitlines()[-1].startswith(("The threads ran in parallel", "No parallel speed-up"))
+    assert figure
+    # The verdict quotes the figure printed above it, against the ideal for this machine.
+    assert f"({figure[1]}, against an ideal of " in out.rstrip().splitlines()[-1]
+
+
+# (Rust threads' speed-up, workers, usable CPUs, GIL enabled) -> how the verdict starts.
+VERDICTS = [
+    ((1.9, 2, 2, True), "The threads ran in parallel (1.9x, against an ideal of 2x). Rust released the GIL"),
+    ((1.4, 2, 2, True), "The threads ran partly in parallel (1.4x, against an ideal of 2x)"),
+    ((1.1, 2, 2, True), "No parallel speed-up was measured (1.1x, against an ideal of 2x)"),
+    ((1.0, 2, 1, True), "Only one CPU is usable here"),
+    ((3.4, 4, 4, True), "The threads ran in parallel (3.4x, against an ideal of 4x)"),
+    ((1.9, 4, 4, True), "The threads ran partly in parallel (1.9x, against an ideal of 4x)"),
+    ((1.9, 2, 8, True), "The threads ran in parallel (1.9x, against an ideal of 2x)"),
+    (
+        (1.9, 2, 2, False),
+        "This Python is free-threaded: with no GIL, pure Python threads run in parallel too.",
+    ),
+]
+
+
+def test_the_threads_verdict_follows_the_figure_and_the_ideal_speed_up(built: Built) -> None:
+    """The ideal is min(workers, usable CPUs); the GIL is named only when no speed-up was seen."""
+    script = (
+        "import json, sys, compare\n"
+        "cases = json.loads(sys.argv[1])\n"
+        "print(json.dumps([compare.verdict(s, workers=w, cpus=c, gil=g) for s, w, c, g in cases]))"
+    )
+    cases = json.dumps([case for case, _ in VERDICTS])
+    said = json.loads(built.run(built.python, "-c", script, cases).stdout)
+    for (case, start), verdict in zip(VERDICTS, said, strict=True):
+        assert verdict.startswith(start), (case, verdict)
+    assert [v for v in said if "GIL held" in v] == [said[2]]
+    assert "Rust released the GIL" not in said[-1]  # no GIL to release on a free-threaded Python
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity can be set on Linux only")
+def test_the_comparison_counts_the_cpus_this_process_may_use(built: Built) -> None:
+    """Pinned to one CPU (as `taskset -c 0` does), the script says so instead of blaming the GIL."""
+    proc = subprocess.run(
+        [built.python, "compare.py", "25", "--runs", "1", "--rust-only", "--parallel-n", "25"],
+        cwd=built.project,
+        env=built.env(),
+        capture_output=True,
+        encoding="utf-8",
+        check=True,
+        preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}),
+    )
+    assert "(1 usable CPUs)" in proc.stdout
+    assert proc.stdout.rstrip().splitlines()[-1].startswith("Only one CPU is usable here")
 
 
 @pytest.mark.parametrize(

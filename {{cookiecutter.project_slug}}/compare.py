@@ -112,9 +112,22 @@ def in_threads(
     return sequential, threaded
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask (taskset, cgroups, containers),
+    not every CPU the machine has."""
+    process_cpu_count = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if process_cpu_count is not None:
+        return int(process_cpu_count() or 1)
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux
+    if affinity is not None:
+        return len(affinity(0))
+    return os.cpu_count() or 1
+
+
 def compare_threads(n: int | None, runs: int) -> None:
     rust = {{ cookiecutter.module_name }}.fibo
-    workers = max(os.cpu_count() or 1, 2)
+    cpus = usable_cpus()
+    workers = max(cpus, 2)
     if n is None:
         one_call = max(timed(lambda: rust(25)), 1e-6)
         n = min(25 + math.ceil(math.log(PARALLEL_CALL / one_call, PHI)), MAX_N)
@@ -124,28 +137,38 @@ def compare_threads(n: int | None, runs: int) -> None:
         python_n = max(n - 9, 1)  # pure Python is about 60 (PHI ** 9) times slower
         rows.append(("pure Python", python_n, *in_threads(fibo_python, python_n, runs, workers)))
     print()
-    cores = os.cpu_count() or 1
-    print(f"{workers} calls, one after another and then in {workers} threads ({cores} cores):")
+    print(f"{workers} calls, one after another and then in {workers} threads ({cpus} usable CPUs):")
     for name, row_n, sequential, threaded in rows:
         print(
             f"  {name:<15} fibo({row_n}): {sequential:7.3f} s one after another,"
             f" {threaded:7.3f} s in threads: {sequential / threaded:.1f}x as fast"
         )
-    print(verdict(sequential_over_threaded=rows[0][2] / rows[0][3], gil=gil, cores=cores))
+    print(verdict(rows[0][2] / rows[0][3], workers=workers, cpus=cpus, gil=gil))
 
 
-def verdict(sequential_over_threaded: float, gil: bool, cores: int) -> str:
-    """What the threads figure shows, and no more."""
-    if not gil:
-        return "This Python is free-threaded: with no GIL, pure Python threads run in parallel too."
-    if cores < 2:
-        return "This machine has one core, so threads cannot run in parallel here."
-    if sequential_over_threaded >= 1.5:
-        return "The threads ran in parallel: Rust released the GIL while it computed."
-    return (
-        "No parallel speed-up was measured: the machine may be busy, the calls too short,"
-        " or the GIL held while Rust computes."
-    )
+FULL = 0.8  # of the ideal speed-up: the threads ran in parallel
+NONE = 1.2  # at most this speed-up: they took turns
+
+
+def verdict(speedup: float, workers: int, cpus: int, gil: bool) -> str:
+    """What the Rust threads figure shows, measured against the ideal speed-up, which is
+    min(workers, usable CPUs), and no more."""
+    ideal = min(workers, cpus)
+    measured = f"{speedup:.1f}x, against an ideal of {ideal}x"
+    free = "This Python is free-threaded: with no GIL, pure Python threads run in parallel too. "
+    prefix = "" if gil else free
+    if ideal < 2:
+        return prefix + f"Only one CPU is usable here, so threads cannot run in parallel ({measured})."
+    if speedup >= FULL * ideal:
+        released = " Rust released the GIL while it computed." if gil else ""
+        return prefix + f"The threads ran in parallel ({measured}).{released}"
+    if speedup > NONE:
+        return prefix + (
+            f"The threads ran partly in parallel ({measured}): other programs or shared"
+            " virtual CPUs took part of the machine."
+        )
+    held = " or the GIL held while Rust computes" if gil else ""
+    return prefix + f"No parallel speed-up was measured ({measured}): the machine may be busy{held}."
 
 
 def main(argv: list[str] | None = None) -> int:
