@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 import tomllib
+import trove_classifiers
 import yaml
 
-from conftest import PRE_GEN, TEMPLATE, answers, answers_id, read_toml
+from conftest import PINS, PRE_GEN, TEMPLATE, answers, answers_id, read_toml
 
 COMBINATIONS = [
     {},
@@ -75,6 +76,30 @@ def test_abi3_floor_sets_the_pyo3_feature_and_requires_python(
     else:
         assert answers["__min_python"] == floor
         assert pyo3["features"] == [f"abi3-py{floor.replace('.', '')}"]
+
+
+def test_classifiers_name_every_python_the_floor_serves_and_free_threading(
+    rendered: tuple[dict[str, str], Path],
+) -> None:
+    answers, project = rendered
+    classifiers = read_toml(project / "pyproject.toml")["project"]["classifiers"]
+    assert set(classifiers) <= trove_classifiers.classifiers  # each one PyPI accepts
+    newest = int(PINS["newest_python"].split(".")[1])
+    first = int(answers["__min_python"].split(".")[1])
+    versions = [c.rsplit(" :: ", 1)[1] for c in classifiers if re.fullmatch(r".*Python :: 3\.\d+", c)]
+    assert versions == [f"3.{minor}" for minor in range(first, newest + 1)]
+    assert "Programming Language :: Python :: 3 :: Only" in classifiers
+    # The release ships cp314t and abi3t wheels whatever the floor (floors never pass 3.15).
+    assert "Programming Language :: Python :: Free Threading :: 3 - Stable" in classifiers
+
+
+def test_uv_rebuilds_when_any_input_of_the_build_changes(rendered: tuple[dict[str, str], Path]) -> None:
+    _, project = rendered
+    keys = read_toml(project / "pyproject.toml")["tool"]["uv"]["cache-keys"]
+    files_ = {key["file"] for key in keys}
+    assert files_ == {"pyproject.toml", "Cargo.toml", "Cargo.lock", ".cargo/config.toml", "src/**/*.rs"}
+    for pattern in files_:
+        assert list(project.glob(pattern)), pattern  # each names a file the project has
 
 
 def test_module_name_names_the_library_the_binary_and_the_import(

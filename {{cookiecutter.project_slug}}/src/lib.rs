@@ -102,7 +102,10 @@ mod tests {
     }
 }
 
-/// The Python extension module: argument conversion, error mapping and the GIL.
+// The Python extension module: argument conversion, error mapping and the GIL. Its doc
+// comment below is what Python users see as the module's `__doc__` and in `help()`.
+/// Fibonacci numbers computed in Rust by naive recursion, to compare with the same
+/// function in pure Python. `fibo(n)` returns the n-th number; `MAX_N` is the largest n.
 #[cfg(feature = "python")]
 #[pyo3::pymodule(name = "{% if cookiecutter.layout == 'mixed' %}_core{% else %}{{ cookiecutter.module_name }}{% endif %}")]
 mod python {
@@ -136,8 +139,9 @@ mod python {
 
     /// Return the n-th Fibonacci number, computed by naive recursion.
     ///
-    /// The GIL is released while it computes, so calls from several Python
-    /// threads run in parallel.
+    /// Raises ValueError for n < 1, OverflowError for n > MAX_N and TypeError
+    /// for a non-integer. The GIL is released while it computes, so calls from
+    /// several Python threads run in parallel.
     #[pyfunction]
     fn fibo(py: Python<'_>, n: i64) -> PyResult<u64> {
         Ok(py.detach(|| super::fibo(n))?)

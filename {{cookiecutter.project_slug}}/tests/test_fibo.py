@@ -48,8 +48,18 @@ def test_fibo_rejects_non_integers_with_type_error(n: object) -> None:
         fibo(n)  # type: ignore[arg-type]
 
 
-def test_max_n_is_the_largest_n_that_fits() -> None:
-    assert {{ cookiecutter.module_name }}.MAX_N == 93
+def test_max_n_is_the_largest_n_whose_result_fits_in_64_bits() -> None:
+    max_n = {{ cookiecutter.module_name }}.MAX_N
+    previous, current = 0, 1  # fibo(0), fibo(1), computed here by plain iteration
+    for _ in range(max_n - 1):
+        previous, current = current, previous + current
+    # previous + current is fibo(MAX_N + 1), the first that does not fit
+    assert fibo(max_n) == current < 2**64 <= previous + current
+
+
+def test_module_and_fibo_explain_themselves_in_help() -> None:
+    assert "Fibonacci" in ({{ cookiecutter.module_name }}.__doc__ or "")
+    assert (fibo.__doc__ or "").startswith("Return the n-th Fibonacci number")
 
 
 def test_version_matches_the_installed_distribution() -> None:
@@ -66,6 +76,10 @@ def no_forced_gil_switch() -> Iterator[None]:
     sys.setswitchinterval(interval)
 
 
+@pytest.mark.skipif(
+    not getattr(sys, "_is_gil_enabled", lambda: True)(),
+    reason="free-threaded Python: no GIL for fibo to hold, so this test cannot fail",
+)
 @pytest.mark.usefixtures("no_forced_gil_switch")
 def test_python_code_runs_while_fibo_computes_in_another_thread() -> None:
     # The main thread counts while a worker thread is inside fibo. With no forced GIL
