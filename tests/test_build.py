@@ -197,6 +197,35 @@ def test_mypy_strict_sees_the_modules_types(built: Built, tmp_path: Path) -> Non
     assert proc.returncode == 1 and "Incompatible types in assignment" in proc.stdout
 
 
+STUBBED_FIBO = "def fibo(n: SupportsIndex) -> int:"
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    ["def fibo(n: float) -> int:", "def fibo(n: int) -> int:", "def fibo(n: SupportsIndex) -> str:"],
+    ids=["float argument", "int only, no __index__", "str result"],
+)
+def test_a_stub_with_a_wrong_type_fails_the_projects_type_check(built: Built, wrong: str) -> None:
+    """stubtest cannot see argument types; the project's mypy run over tests/test_types.py can."""
+    mixed = built.answers["layout"] == "mixed"
+    stub = built.project / (f"python/{built.module}/_core.pyi" if mixed else f"{built.module}.pyi")
+    text = stub.read_text(encoding="utf-8")
+    assert STUBBED_FIBO in text
+    stub.write_text(text.replace(STUBBED_FIBO, wrong), encoding="utf-8")
+    try:
+        proc = subprocess.run(
+            [built.python, "-m", "mypy"],
+            cwd=built.project,
+            env=built.env(),
+            capture_output=True,
+            encoding="utf-8",
+        )
+    finally:
+        stub.write_text(text, encoding="utf-8")
+    assert proc.returncode == 1, proc.stdout
+    assert "tests/test_types.py" in proc.stdout, proc.stdout
+
+
 def test_projects_own_tests_pass(built: Built) -> None:
     out = built.run(built.python, "-m", "pytest", "-p", "no:cacheprovider").stdout
     assert re.search(r"\b[1-9]\d* passed", out) and not re.search(r"\b[1-9]\d* failed", out)

@@ -1,4 +1,6 @@
-"""The type stub describes the compiled module exactly, checked by mypy's stubtest."""
+"""The type stub names what the compiled module has, checked by mypy's stubtest: its
+functions, constants and their kinds. stubtest cannot see the argument types of a compiled
+function; tests/test_types.py holds those, through mypy and at run time."""
 
 from __future__ import annotations
 
