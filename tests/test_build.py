@@ -400,3 +400,29 @@ def test_every_cargo_the_suite_starts_is_the_pinned_rust_with_its_rustfmt_and_cl
     commit = re.search(r"\(([0-9a-f]{9}) ", rustc)[1]  # type: ignore[index]
     for tool_ in (["cargo", "fmt", "--version"], ["cargo", "clippy", "--version"]):
         assert f"({commit}" in run(tool_, cwd=tmp_path).stdout, tool_
+
+
+def test_the_optimised_naive_calls_itself_from_one_place_as_the_readme_says(
+    bake_session: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The rendered README says the extension makes about fibo(n) calls where Python makes
+    about 2 * fibo(n): the optimiser turns `naive(n - 2) + naive(n - 1)` into a loop around one
+    recursive call. So the machine code of `naive` (release profile, as shipped) names itself
+    once. If a toolchain stops doing this, the README's sentence must change with this test."""
+    project = bake_session()
+    (project / "README.md").read_text(encoding="utf-8").index("about `fibo(n)` calls where Python makes")
+    env = {**build_env(), "CARGO_TARGET_DIR": str(tmp_path / "target")}
+    run(
+        ["cargo", "rustc", "--release", "--lib", "--locked", "--crate-type", "rlib", "--", "--emit", "asm"],
+        cwd=project,
+        env=env,
+    )
+    (asm,) = (tmp_path / "target" / "release" / "deps").glob("*.s")
+    lines = asm.read_text(encoding="utf-8").splitlines()
+    (start,) = [i for i, line in enumerate(lines) if re.fullmatch(r"\S*5naive\S*:", line)]
+    symbol = lines[start].removesuffix(":")
+    end = next(
+        i for i in range(start, len(lines)) if ".cfi_endproc" in lines[i] or lines[i].startswith(".Lfunc_end")
+    )
+    calls = [line for line in lines[start + 1 : end] if symbol in line and not line.strip().startswith(".")]
+    assert len(calls) == 1, "\n".join(lines[start:end])
