@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from packaging.tags import cpython_tags
+from packaging.utils import parse_wheel_filename
 
 from conftest import TEMPLATE, answers, run
 
@@ -59,20 +61,15 @@ def test_sdist_carries_the_lock_file_and_the_build_flags(bake, tmp_path: Path) -
     assert {"Cargo.lock", ".cargo/config.toml"} <= names
 
 
-def serves(tag: str, python: str) -> bool:
-    """Whether a wheel tagged `cpXY-abi` installs on CPython `python` ("3.12", "3.14t")."""
-    interpreter, abis = tag.split("-")
-    wheel_minor = int(interpreter[3:])
-    minor = int(python.rstrip("t").split(".")[1])
+def serves(wheel: Path, python: str) -> bool:
+    """Whether installers put this wheel on CPython `python` ("3.12", "3.14t"), by packaging's
+    own tag rules (abi3t included), which pip and uv follow."""
     free_threaded = python.endswith("t")
-    for abi in abis.split("."):
-        if abi == "abi3" and not free_threaded and minor >= wheel_minor:
-            return True
-        if abi == "abi3t" and minor >= wheel_minor:
-            return True
-        if abi == f"cp3{minor}{'t' if free_threaded else ''}" and minor == wheel_minor:
-            return True
-    return False
+    minor = int(python.rstrip("t").split(".")[1])
+    wheel_tags = parse_wheel_filename(wheel.name)[3]
+    abi = f"cp3{minor}{'t' if free_threaded else ''}"
+    accepted = cpython_tags((3, minor), [abi], sorted({tag.platform for tag in wheel_tags}))
+    return not wheel_tags.isdisjoint(accepted)
 
 
 def supported(floor: str) -> list[str]:
@@ -88,9 +85,10 @@ def supported(floor: str) -> list[str]:
 def test_ci_build_steps_make_wheels_that_serve_exactly_the_supported_pythons(
     ci_wheels: Callable[[str], list[Path]], floor: str
 ) -> None:
-    tags = sorted("-".join(w.name.split("-")[2:4]) for w in ci_wheels(floor))
-    unserved = [p for p in supported(floor) if not any(serves(t, p) for t in tags)]
-    useless = [t for t in tags if not any(serves(t, p) for p in supported(floor))]
+    wheels = ci_wheels(floor)
+    tags = sorted("-".join(w.name.split("-")[2:4]) for w in wheels)
+    unserved = [p for p in supported(floor) if not any(serves(w, p) for w in wheels)]
+    useless = [w.name for w in wheels if not any(serves(w, p) for p in supported(floor))]
     assert (unserved, useless) == ([], []), tags
     if floor not in ("none", PINS["abi3t_python"]):
         assert f"cp3{floor.split('.')[1]}-abi3" in tags  # the stable-ABI wheel starts at the floor
