@@ -41,6 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 COOKIECUTTER_JSON = ROOT / "cookiecutter.json"
 SNAPSHOT = ROOT / "tests" / "data" / "python-versions.json"
+ACTION_TAGS = ROOT / "tests" / "data" / "action-tags.json"
 LOCK_TEMPLATE = ROOT / "{{cookiecutter.project_slug}}" / "Cargo.lock"
 WORKFLOWS = ROOT / ".github" / "workflows"
 MANIFEST_URL = "https://raw.githubusercontent.com/actions/python-versions/main/versions-manifest.json"
@@ -353,6 +354,21 @@ def move_action_pins(pins: Mapping[str, Any], newest: Mapping[str, str], get: Ge
         path.write_text(text, encoding="utf-8")
 
 
+def write_action_tags(get: Getter = fetch_json) -> None:
+    """Record the commit each pinned action tag points to now (after any move), from the API."""
+    pins = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))["_pins"]["actions"]
+    data = json.loads(ACTION_TAGS.read_text(encoding="utf-8"))
+    data["actions"] = {
+        action: {
+            "tag": pin["version"],
+            "sha": get(f"https://api.github.com/repos/{action}/commits/{pin['version']}")["sha"],
+            "source": f"the GitHub API on {date.today().isoformat()}",
+        }
+        for action, pin in pins.items()
+    }
+    ACTION_TAGS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
 def write_snapshot(trimmed: Mapping[str, Any], images: Mapping[str, Any], old: Mapping[str, Any]) -> None:
     today = date.today().isoformat()
     sources = {"pythons": f"{MANIFEST_URL} on {today}", "runners": f"{RUNNER_IMAGES_URL} on {today}"}
@@ -406,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         write_snapshot(trimmed, images, snapshot)
         LOCK_TEMPLATE.write_text(resolved, encoding="utf-8")
         move_action_pins(pins, newest)
+        write_action_tags()
     for line in report:
         print(f"behind: {line}")
     if not report:
