@@ -96,19 +96,40 @@ def test_pre_commit_accepts_the_config(project: Rendered) -> None:
     run([sys.executable, "-m", "pre_commit", "validate-config", config], cwd=project.path)
 
 
-def test_each_hook_repository_is_pinned_to_its_rev_in_pins(project: Rendered) -> None:
+def test_each_hook_repository_is_pinned_to_the_rev_the_pin_check_watches(project: Rendered) -> None:
     expected = pre_commit_pins.revs(PINS)
     if project.answers.get("github_actions") == "no":
         expected = {repo: rev for repo, rev in expected.items() if repo not in WORKFLOW_HOOK_REPOS}
     assert {repo: entry["rev"] for repo, entry in hook_repos(project.path).items()} == expected
 
 
+# How each hook repository spells the tag of a release of its tool (its GitHub tags).
+TAG_PREFIX = {
+    "pre-commit/pre-commit-hooks": "v",
+    "astral-sh/ruff-pre-commit": "v",
+    "pre-commit/mirrors-mypy": "v",
+    "codespell-project/codespell": "v",
+    "abravalheri/validate-pyproject": "v",
+    "hukkin/mdformat": "",
+    "python-jsonschema/check-jsonschema": "",
+    "zizmorcore/zizmor-pre-commit": "v",
+}
+
+
+def test_each_hook_rev_is_a_release_tag_as_its_repository_spells_it(project: Rendered) -> None:
+    for repo, entry in hook_repos(project.path).items():
+        assert re.fullmatch(re.escape(TAG_PREFIX[repo]) + r"\d+(\.\d+)+", entry["rev"]), (repo, entry["rev"])
+
+
 def test_the_dev_group_pins_the_ruff_and_mypy_the_hooks_run(project: Rendered) -> None:
-    dev = read_toml(project.path / "pyproject.toml")["dependency-groups"]["dev"]
+    """Read from the rendered files alone: the hook's rev is `v` + the dev group's version."""
+    dev = [
+        requirement.split(";")[0]
+        for requirement in read_toml(project.path / "pyproject.toml")["dependency-groups"]["dev"]
+    ]
     hooks = hook_repos(project.path)
     for dist, repo in (("ruff", "astral-sh/ruff-pre-commit"), ("mypy", "pre-commit/mirrors-mypy")):
-        pinned = f"{dist}=={pre_commit_pins.pypi_version(hooks[repo]['rev'])}"
-        assert pinned in [requirement.split(";")[0] for requirement in dev]
+        assert f"{dist}=={hooks[repo]['rev'].removeprefix('v')}" in dev
 
 
 def test_each_hook_repository_has_its_pypi_distribution() -> None:

@@ -51,7 +51,7 @@ def interpreter_id(interpreter: Interpreter) -> str:
     return interpreter.name
 
 
-def test_at_least_three_interpreters_are_exercised() -> None:
+def test_at_least_three_interpreters_are_installed_to_exercise() -> None:
     names = [i.name for i in interpreters()]
     if len(names) < 3:
         message = f"only {names} found: install more CPythons (pyenv) or list them in RIP_PYTHONS"
