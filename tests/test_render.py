@@ -93,6 +93,17 @@ def test_classifiers_name_every_python_the_floor_serves_and_free_threading(
     assert "Programming Language :: Python :: Free Threading :: 3 - Stable" in classifiers
 
 
+def test_project_urls_name_the_repository_with_a_placeholder_the_user_is_told_to_replace(
+    rendered: tuple[dict[str, str], Path],
+) -> None:
+    answers, project = rendered
+    urls = read_toml(project / "pyproject.toml")["project"]["urls"]
+    assert urls == {"Repository": f"https://github.com/OWNER/{answers['project_slug']}"}
+    assert "# A placeholder: put the project's real repository here" in (
+        project / "pyproject.toml"
+    ).read_text(encoding="utf-8")
+
+
 def test_uv_rebuilds_when_any_input_of_the_build_changes(rendered: tuple[dict[str, str], Path]) -> None:
     _, project = rendered
     keys = read_toml(project / "pyproject.toml")["tool"]["uv"]["cache-keys"]
