@@ -133,7 +133,7 @@ def test_the_comparison_counts_the_cpus_this_process_may_use(built: Built) -> No
         check=True,
         preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}),
     )
-    assert "(1 usable CPUs)" in proc.stdout
+    assert "(1 usable CPU)" in proc.stdout
     assert proc.stdout.rstrip().splitlines()[-1].startswith("Only one CPU is usable here")
 
 

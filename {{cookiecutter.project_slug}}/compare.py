@@ -137,7 +137,8 @@ def compare_threads(n: int | None, runs: int) -> None:
         python_n = max(n - 9, 1)  # PHI ** 9, about 76 times less work: pure Python is 50-80x slower
         rows.append(("pure Python", python_n, *in_threads(fibo_python, python_n, runs, workers)))
     print()
-    print(f"{workers} calls, one after another and then in {workers} threads ({cpus} usable CPUs):")
+    usable = f"{cpus} usable CPU{'' if cpus == 1 else 's'}"
+    print(f"{workers} calls, one after another and then in {workers} threads ({usable}):")
     for name, row_n, sequential, threaded in rows:
         print(
             f"  {name:<15} fibo({row_n}): {sequential:7.3f} s one after another,"
