@@ -224,25 +224,22 @@ def test_the_printed_command_runs_in_the_users_shell_however_cookiecutter_was_st
     env = {k: v for k, v in env.items() if k != "VIRTUAL_ENV"}
     start = shlex.join([sys.executable, "-m", "cookiecutter"]) if not tools else started_as
     typed = f"{start} {shlex.quote(str(TEMPLATE))} --no-input 'project_name=Fast Fib' module_name=my-mod"
-    first = subprocess.run(
-        [posix_shell(), "-c", typed],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-    )
+
+    def in_shell(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [posix_shell(), "-c", command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            encoding="utf-8",
+            timeout=300,
+        )
+
+    first = in_shell(typed)
     assert first.returncode == 1, first.stdout + first.stderr
     command = printed_command(first.stdout + first.stderr)
     assert shlex.split(command)[: len(prefix)] == prefix
-    again = subprocess.run(
-        [posix_shell(), "-c", command],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-    )
+    again = in_shell(command)
     assert again.returncode == 0, again.stdout + again.stderr
     assert read_toml(tmp_path / "fast-fib" / "Cargo.toml")["lib"]["name"] == "my_mod"
 
