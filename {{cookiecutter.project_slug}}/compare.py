@@ -156,20 +156,21 @@ def verdict(speedup: float, workers: int, cpus: int, gil: bool) -> str:
     min(workers, usable CPUs), and no more."""
     ideal = min(workers, cpus)
     measured = f"{speedup:.1f}x, against an ideal of {ideal}x"
-    free = "This Python is free-threaded: with no GIL, pure Python threads run in parallel too. "
-    prefix = "" if gil else free
     if ideal < 2:
-        return prefix + f"Only one CPU is usable here, so threads cannot run in parallel ({measured})."
-    if speedup >= FULL * ideal:
+        said = f"Only one CPU is usable here, so threads cannot run in parallel ({measured})."
+    elif speedup >= FULL * ideal:
         released = " Rust released the GIL while it computed." if gil else ""
-        return prefix + f"The threads ran in parallel ({measured}).{released}"
-    if speedup > NONE:
-        return prefix + (
+        said = f"The threads ran in parallel ({measured}).{released}"
+    elif speedup > NONE:
+        said = (
             f"The threads ran partly in parallel ({measured}): other programs or shared"
             " virtual CPUs took part of the machine."
         )
-    held = " or the GIL held while Rust computes" if gil else ""
-    return prefix + f"No parallel speed-up was measured ({measured}): the machine may be busy{held}."
+    else:
+        held = " or the GIL held while Rust computes" if gil else ""
+        said = f"No parallel speed-up was measured ({measured}): the machine may be busy{held}."
+    free = "This Python is free-threaded: with no GIL, pure Python threads run in parallel too."
+    return said if gil else f"{free} {said}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -139,9 +139,9 @@ mod python {
 
     /// Return the n-th Fibonacci number, computed by naive recursion.
     ///
-    /// Raises ValueError for n < 1, OverflowError for n > MAX_N and TypeError
-    /// for a non-integer. The GIL is released while it computes, so calls from
-    /// several Python threads run in parallel.
+    /// Raises `ValueError` for n < 1, `OverflowError` for n > `MAX_N` and
+    /// `TypeError` for a non-integer. The GIL is released while it computes, so
+    /// calls from several Python threads run in parallel.
     #[pyfunction]
     fn fibo(py: Python<'_>, n: i64) -> PyResult<u64> {
         Ok(py.detach(|| super::fibo(n))?)
