@@ -43,6 +43,7 @@ PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))[
 # Every cargo the suite starts uses the Rust the rendered CI pins for lint (rustfmt and clippy
 # included); .ci/run installs it with rustup when it is missing.
 RUST_TOOLCHAIN = PINS["rust"]
+RUSTUP_OPTIONS = "--profile minimal --component rustfmt,clippy"
 
 # The CPythons the suite requires under CI=true, for each runner OS (as GitHub's RUNNER_OS
 # names it), with what needs each. The template's own test.yml installs exactly these on each
@@ -365,6 +366,29 @@ def exercised(interpreter: Interpreter) -> Interpreter:
     """Record that a test ran `interpreter`, for the summary at the end of the run."""
     EXERCISED.add(interpreter.name)
     return interpreter
+
+
+@functools.cache
+def missing_toolchains() -> tuple[str, ...]:
+    """The pinned Rust toolchains rustup does not have here."""
+    rustup = shutil.which("rustup")
+    listed = (
+        subprocess.run([rustup, "toolchain", "list"], capture_output=True, encoding="utf-8").stdout
+        if rustup
+        else ""
+    )
+    pinned = (PINS["rust"], PINS["msrv"])
+    return tuple(name for name in pinned if not re.search(rf"^{re.escape(name)}-", listed, re.M))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A build test needs the pinned Rust toolchains: say how to get them, once per test."""
+    if item.get_closest_marker("build") and (missing := missing_toolchains()):
+        install = f"rustup toolchain install {PINS['rust']} {PINS['msrv']} {RUSTUP_OPTIONS}"
+        pytest.fail(
+            f"Rust {' and '.join(missing)} is not installed: run `{install}` (`bash .ci/run` does)",
+            pytrace=False,
+        )
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

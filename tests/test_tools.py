@@ -17,7 +17,19 @@ from pathlib import Path
 import pytest
 from test_readme import console_blocks, shell, uv_env
 
-from conftest import IN_CI, TEMPLATE, build_env, child_env, read_toml, run, runner_os, tool, with_tools
+from conftest import (
+    IN_CI,
+    PINS,
+    RUSTUP_OPTIONS,
+    TEMPLATE,
+    build_env,
+    child_env,
+    read_toml,
+    run,
+    runner_os,
+    tool,
+    with_tools,
+)
 
 pytestmark = pytest.mark.build
 
@@ -115,6 +127,18 @@ def test_the_template_readme_renders_and_runs_the_default_project_from_a_clean_f
     out = shell(as_written(readme_commands()[first_word], template_repo), clean, newcomer_env)
     assert "fibo(35) = 9227465" in out
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
+
+
+def test_the_readme_rustup_command_installs_the_pinned_toolchains_as_written(tmp_path: Path) -> None:
+    command = readme_commands()["rustup"].strip()
+    assert command == f"rustup toolchain install {PINS['rust']} {PINS['msrv']} {RUSTUP_OPTIONS}"
+    shell(command, tmp_path, build_env())
+    listed = run(["rustup", "toolchain", "list"], cwd=tmp_path).stdout
+    assert re.search(rf"^{re.escape(PINS['rust'])}-", listed, re.M) and re.search(
+        rf"^{re.escape(PINS['msrv'])}-", listed, re.M
+    )
+    ci = (TEMPLATE / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'rustup toolchain install "$rust" "$msrv" ' + RUSTUP_OPTIONS in ci
 
 
 def test_ci_runs_the_readme_venv_test_command() -> None:
