@@ -55,7 +55,7 @@ _REQUIRED = {
     "3.11": "runs the suite (the last setup-python step, so it is `python`)",
 }
 CI_PYTHONS: dict[str, dict[str, str]] = {
-    # setup-python has all three on ubuntu-24.04 (not on ubuntu-26.04: no 3.9), on macos-15
+    # setup-python has all three on ubuntu-24.04 (not on ubuntu-26.04: no 3.9), on macos-26
     # (arm64) and on windows-2025 (x64): tests/data/python-versions.json.
     "Linux": _REQUIRED,
     "macOS": _REQUIRED,
