@@ -69,7 +69,7 @@ def test_no_child_process_is_a_shell_found_by_its_bare_name() -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        'subprocess.run(["bash", "-c", "true"])',
+        *(f"subprocess.run([{shell!r}, '-c', 'true'])" for shell in ("bash", "sh")),
         'subprocess.run(("sh", "-c", "true"), check=True)',
         'pexpect.spawn("sh", ["-c", "x"])',
         'subprocess.run("make", shell=True)',
