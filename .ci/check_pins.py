@@ -285,14 +285,18 @@ def lock_problems(template: str, resolved_template: str) -> list[str]:
 # --- registries ----------------------------------------------------------------------------------
 
 Getter = Callable[[str], Any]
+# The pins that are crates.io releases: the PyO3 the project builds with, and the cargo tools
+# its CI installs with `cargo install --locked`.
+CRATES = {"pyo3": "pyo3", "cargo_deny": "cargo-deny", "cargo_llvm_cov": "cargo-llvm-cov"}
 
 
 def newest_releases(pins: Mapping[str, Any], get: Getter = fetch_json) -> dict[str, str]:
     """The newest release of everything pinned, keyed like the pins (actions by name)."""
     pypi = lambda name: get(f"https://pypi.org/pypi/{name}/json")["info"]["version"]  # noqa: E731
+    crate_release = lambda crate: get(f"https://crates.io/api/v1/crates/{crate}")["crate"]["max_stable_version"]  # noqa: E731
     latest = lambda repo: get(f"https://api.github.com/repos/{repo}/releases/latest")["tag_name"]  # noqa: E731
     newest = {
-        "pyo3": get("https://crates.io/api/v1/crates/pyo3")["crate"]["max_stable_version"],
+        **{pin: crate_release(crate) for pin, crate in CRATES.items()},
         "maturin": pypi("maturin"),
         "ruff": pypi("ruff"),
         "uv": pypi("uv"),
@@ -305,7 +309,7 @@ def newest_releases(pins: Mapping[str, Any], get: Getter = fetch_json) -> dict[s
 
 def behind(pins: Mapping[str, Any], newest: Mapping[str, str]) -> list[str]:
     """One line for each pin older than the newest release."""
-    current = {k: pins[k] for k in ("pyo3", "maturin", "ruff", "uv", "rust")}
+    current = {k: pins[k] for k in (*CRATES, "maturin", "ruff", "uv", "rust")}
     current |= {action: pin["version"] for action, pin in pins["actions"].items()}
     return [
         f"{name}: pinned {pinned}, newest {newest[name]}"

@@ -18,7 +18,7 @@ SNAPSHOT = json.loads((TEMPLATE / "tests" / "data" / "python-versions.json").rea
 
 def registry(**overrides: str) -> dict[str, str]:
     """What the registries would answer if everything pinned were current, changed by `overrides`."""
-    newest = {k: PINS[k] for k in ("pyo3", "maturin", "ruff", "uv", "rust")}
+    newest = {k: PINS[k] for k in (*check_pins.CRATES, "maturin", "ruff", "uv", "rust")}
     newest |= {action: pin["version"] for action, pin in PINS["actions"].items()}
     return {**newest, **overrides}
 
@@ -28,9 +28,11 @@ def test_nothing_is_reported_when_every_pin_is_current() -> None:
 
 
 def test_newer_crate_tool_rust_and_action_releases_are_reported() -> None:
-    newest = registry(pyo3="9.0.0", uv="9.0.0", rust="9.0.0", **{"actions/checkout": "v99.0.0"})
+    newest = registry(
+        pyo3="9.0.0", cargo_deny="9.0.0", uv="9.0.0", rust="9.0.0", **{"actions/checkout": "v99.0.0"}
+    )
     report = check_pins.behind(PINS, newest)
-    assert [line.split(":")[0] for line in report] == ["pyo3", "uv", "rust", "actions/checkout"]
+    assert [line.split(":")[0] for line in report] == ["pyo3", "cargo_deny", "uv", "rust", "actions/checkout"]
 
 
 def test_versions_compare_numerically() -> None:
@@ -41,6 +43,8 @@ def test_versions_compare_numerically() -> None:
 def answers_for_registries(**changes: Any) -> dict[str, Any]:
     answers: dict[str, Any] = {
         "https://crates.io/api/v1/crates/pyo3": {"crate": {"max_stable_version": "0.31.0"}},
+        "https://crates.io/api/v1/crates/cargo-deny": {"crate": {"max_stable_version": PINS["cargo_deny"]}},
+        "https://crates.io/api/v1/crates/cargo-llvm-cov": {"crate": {"max_stable_version": "0.10.0"}},
         "https://pypi.org/pypi/maturin/json": {"info": {"version": "1.17.0"}},
         "https://pypi.org/pypi/ruff/json": {"info": {"version": PINS["ruff"]}},
         "https://pypi.org/pypi/uv/json": {"info": {"version": PINS["uv"]}},
@@ -54,7 +58,8 @@ def answers_for_registries(**changes: Any) -> dict[str, Any]:
 
 def test_newest_releases_reads_each_registry() -> None:
     newest = check_pins.newest_releases(PINS, get=answers_for_registries().__getitem__)
-    assert [line.split(":")[0] for line in check_pins.behind(PINS, newest)] == ["pyo3", "maturin"]
+    report = check_pins.behind(PINS, newest)
+    assert [line.split(":")[0] for line in report] == ["pyo3", "cargo_llvm_cov", "maturin"]
 
 
 def test_a_pinned_commit_that_is_not_its_tag_is_reported() -> None:

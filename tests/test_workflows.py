@@ -198,7 +198,9 @@ def test_ci_builds_once_per_os_and_tests_those_wheels(rendered: dict[str, Path])
 def compiling_jobs(github: Path, workflow: str) -> int:
     """How many job runs compile the Rust crate (each starts from a cold cargo cache)."""
     jobs = load(github / "workflows" / workflow)["jobs"]
-    compiles = re.compile(r"maturin-action|maturin build|cargo (clippy|build|test)|pip (wheel|install) \.")
+    compiles = re.compile(
+        r"maturin-action|maturin build|cargo (clippy|build|test)|pip (wheel|install) \.|nox -s coverage"
+    )
     return sum(
         len(rows(job))
         for job in jobs.values()
@@ -206,9 +208,11 @@ def compiling_jobs(github: Path, workflow: str) -> int:
     )
 
 
-def test_a_push_compiles_once_per_os_plus_lint_minimum_rust_and_sdist(rendered: dict[str, Path]) -> None:
+def test_a_push_compiles_once_per_os_plus_lint_minimum_rust_sdist_and_coverage(
+    rendered: dict[str, Path],
+) -> None:
     for _, github in github_dirs(rendered):
-        assert compiling_jobs(github, "ci.yml") == 1 + 3 + 1 + 1
+        assert compiling_jobs(github, "ci.yml") == 1 + 3 + 1 + 1 + 1
 
 
 def test_wheels_build_every_platform_before_a_tag(rendered: dict[str, Path]) -> None:
@@ -339,7 +343,7 @@ def test_concurrency_groups_never_cancel_runs_on_main_or_tags(
         assert cancels(concurrency["cancel-in-progress"], event, ref) in ({False, may_cancel}), path
 
 
-def test_release_uses_trusted_publishing_and_attests_only_public_repositories(
+def test_release_uses_trusted_publishing_keeps_pep740_attestations_on_and_attests_public_repositories(
     rendered: dict[str, Path],
 ) -> None:
     for _, github in github_dirs(rendered):
@@ -349,7 +353,50 @@ def test_release_uses_trusted_publishing_and_attests_only_public_repositories(
         steps = {s["uses"].split("@")[0]: s for s in release["steps"]}
         assert list(steps) == ["actions/download-artifact", "actions/attest", "pypa/gh-action-pypi-publish"]
         assert steps["actions/attest"]["if"] == "${{ !github.event.repository.private }}"
-        assert "password" not in steps["pypa/gh-action-pypi-publish"].get("with", {})
+        publish = steps["pypa/gh-action-pypi-publish"].get("with", {})
+        assert "password" not in publish
+        # PEP 740 attestations: the publish action makes them under trusted publishing unless told not to.
+        assert publish.get("attestations", True) is True
+
+
+def test_ci_checks_the_supply_chain_on_every_push_and_weekly(rendered: dict[str, Path]) -> None:
+    for _, github in github_dirs(rendered):
+        ci = load(github / "workflows" / "ci.yml")
+        assert {"push", "pull_request", "schedule"} <= set(ci[True])
+        runs = [step.get("run", "") for step in ci["jobs"]["supply-chain"]["steps"]]
+        assert f"cargo install --locked cargo-deny@{PINS['cargo_deny']}" in "\n".join(runs)
+        assert "cargo deny --locked check" in runs
+
+
+def test_ci_measures_coverage_with_the_session_and_keeps_the_reports(rendered: dict[str, Path]) -> None:
+    for _, github in github_dirs(rendered):
+        steps = load(github / "workflows" / "ci.yml")["jobs"]["coverage"]["steps"]
+        assert "--component llvm-tools" in steps[1]["run"]
+        assert [s["run"] for s in steps if s.get("run", "").startswith("nox")] == ["nox -s coverage"]
+        (upload,) = [s for s in steps if "upload-artifact" in s.get("uses", "")]
+        assert upload["with"]["path"] == "coverage" and upload["if"] == "${{ !cancelled() }}"
+
+
+def test_release_wheels_build_in_one_folder_dated_by_the_release_commit(rendered: dict[str, Path]) -> None:
+    """What a bit-for-bit rebuild needs (README, "Rebuild a release"): the pinned Rust, one build
+    folder on every machine, SOURCE_DATE_EPOCH from the commit, all passed into the container."""
+    for _, github in github_dirs(rendered):
+        jobs = load(github / "workflows" / "wheels.yml")["jobs"]
+        wheels = jobs["wheels"]
+        assert "/tmp/" in wheels["env"]["BUILD_DIR"] and "C:/" in wheels["env"]["BUILD_DIR"]
+        runs = "\n".join(step.get("run", "") for step in wheels["steps"])
+        assert 'echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" >> "$GITHUB_ENV"' in runs
+        assert 'cp -R . "$BUILD_DIR"' in runs
+        builds = [step["with"] for step in wheels["steps"] if "maturin-action" in step.get("uses", "")]
+        assert builds
+        for build in builds:
+            assert build["rust-toolchain"] == PINS["rust"]
+            assert build["working-directory"] == "${{ env.BUILD_DIR }}"
+            assert (
+                build["docker-options"] == "-e SOURCE_DATE_EPOCH -v ${{ env.BUILD_DIR }}:${{ env.BUILD_DIR }}"
+            )
+        sdist_runs = "\n".join(step.get("run", "") for step in jobs["sdist"]["steps"])
+        assert 'echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" >> "$GITHUB_ENV"' in sdist_runs
 
 
 def tag_check(github: Path) -> str:
@@ -499,9 +546,10 @@ def test_dependabot_leaves_alone_every_tool_pinned_twice_for_an_older_python(
     rendered: dict[str, Path],
 ) -> None:
     """At floor 3.9 the dev group pins mypy, nox and pytest twice: the newest for 3.10 and up,
-    the last release that installs on 3.9. Dependabot moves every requirement of a name
-    together, so it would put a version on the 3.9 line that 3.9 cannot install; it must ignore
-    those names, and only those."""
+    the last release that installs on 3.9; the mixed layout's coverage, newest from 3.11, is
+    pinned again below that. Dependabot moves every requirement of a name together, so it would
+    put a version on an older Python's line that it cannot install; it must ignore those names,
+    and only those."""
     for answers, github in github_dirs(rendered):
         dev = read_toml(github.parent / "pyproject.toml")["dependency-groups"]["dev"]
         names = [re.match(r"[\w.-]+", requirement)[0] for requirement in dev]  # type: ignore[index]
@@ -509,7 +557,11 @@ def test_dependabot_leaves_alone_every_tool_pinned_twice_for_an_older_python(
         (pip,) = [u for u in load(github / "dependabot.yml")["updates"] if u["package-ecosystem"] == "pip"]
         ignored = sorted(rule["dependency-name"] for rule in pip.get("ignore", []))
         assert ignored == twice, answers_id(answers)
-        assert twice == (["mypy", "nox", "pytest"] if answers["abi3_floor"] == "3.9" else [])
+        old_floor = answers["abi3_floor"] in ("3.9", "3.10", "none")
+        expected = (["coverage"] if answers["layout"] == "mixed" and old_floor else []) + (
+            ["mypy", "nox", "pytest"] if answers["abi3_floor"] == "3.9" else []
+        )
+        assert twice == expected
 
 
 def test_the_weekly_pins_job_selects_tests_that_exist() -> None:

@@ -1,0 +1,142 @@
+"""`nox -s coverage` in a rendered project measures what the tests run of src/lib.rs, for real.
+
+The figure is above zero and counts every line of the `fibo` binding; a function no test calls
+lowers it and is named line by line; a build whose instrumentation was lost fails the session
+instead of reporting a figure. (The README's command runs as written, in both layouts, in
+test_readme.py.)
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import PINS, make_venv, venv_env, venv_python, with_tools
+
+pytestmark = pytest.mark.build
+
+UNTESTED = """
+/// Doubles `n` and adds one; no test calls it.
+#[must_use]
+pub fn untested(n: u64) -> u64 {
+    let doubled = n * 2;
+    doubled + 1
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def nox_coverage(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[Path], subprocess.CompletedProcess[str]]:
+    """Run `nox -s coverage` in a project, with the pinned nox, as the README does."""
+    venv = make_venv(tmp_path_factory.mktemp("nox"), sys.executable, f"nox=={PINS['dev']['nox']}")
+
+    def session(project: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [venv_python(venv), "-m", "nox", "-s", "coverage"],
+            cwd=project,
+            env=with_tools(venv_env(venv), "uv"),
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=900,
+            check=False,
+        )
+
+    return session
+
+
+@pytest.fixture(scope="module")
+def measured(
+    bake_session: Callable[..., Path], nox_coverage: Callable[[Path], subprocess.CompletedProcess[str]]
+) -> tuple[Path, str]:
+    project = bake_session(project_name="Coverage Check")
+    proc = nox_coverage(project)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return project, proc.stdout + proc.stderr
+
+
+def lib_rs_counts(lcov: Path) -> dict[int, int]:
+    """Line number -> how often the tests ran it, for src/lib.rs."""
+    counts, in_lib = {}, False
+    for line in lcov.read_text(encoding="utf-8").splitlines():
+        if line.startswith("SF:"):
+            in_lib = line.endswith("src/lib.rs")
+        elif in_lib and line.startswith("DA:"):
+            number, count = line[3:].split(",")[:2]
+            counts[int(number)] = int(count)
+    return counts
+
+
+def table_row(out: str, name: str) -> tuple[int, int]:
+    covered, total = re.search(rf"^{re.escape(name)}\s+(\d+)\s+(\d+)\s", out, re.M).groups()  # type: ignore[union-attr]
+    return int(covered), int(total)
+
+
+def test_the_rust_figure_is_real_and_counts_every_line_of_the_fibo_binding(
+    measured: tuple[Path, str],
+) -> None:
+    project, out = measured
+    covered, total = table_row(out, "src/lib.rs lines")
+    assert 0 < covered == total
+    assert table_row(out, "src/lib.rs regions")[0] > 0
+    source = (project / "src" / "lib.rs").read_text(encoding="utf-8").splitlines()
+    binding = source.index("    #[pyfunction]") + 1  # the binding, inside `mod python`
+    end = binding + source[binding:].index("    }")
+    counts = lib_rs_counts(project / "coverage" / "rust.lcov")
+    measured_lines = [n for n in range(binding + 1, end + 2) if n in counts]
+    assert len(measured_lines) >= 3, "the lcov report counts no lines of the fibo binding"
+    assert all(counts[n] > 0 for n in measured_lines), {n: counts[n] for n in measured_lines}
+    assert (project / "coverage" / "html" / "index.html").is_file()
+
+
+def test_a_function_no_test_calls_lowers_the_figure_and_is_named(
+    measured: tuple[Path, str],
+    nox_coverage: Callable[[Path], subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+) -> None:
+    project = shutil.copytree(
+        measured[0], tmp_path / measured[0].name, ignore=shutil.ignore_patterns("coverage", ".nox")
+    )
+    lib = project / "src" / "lib.rs"
+    before = lib.read_text(encoding="utf-8")
+    lib.write_text(before + UNTESTED, encoding="utf-8")
+    first_new = len(before.splitlines()) + 1
+    new_lines = set(range(first_new, first_new + len(UNTESTED.splitlines())))
+    proc = nox_coverage(project)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "below 100%" in out
+    covered, total = table_row(out, "src/lib.rs lines")
+    assert covered == table_row(measured[1], "src/lib.rs lines")[0] and total > covered
+    named = re.search(r"lines of src/lib.rs no test ran: ([\d, ]+)", out)[1]  # type: ignore[index]
+    missed = {int(n) for n in named.split(", ")}
+    assert missed and missed <= new_lines
+
+
+def test_a_build_that_lost_its_instrumentation_fails_the_session(
+    measured: tuple[Path, str],
+    nox_coverage: Callable[[Path], subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+) -> None:
+    """The pitfall: cargo-llvm-cov instruments through RUSTC_WRAPPER; clear it in the session
+    (as setting up sccache would) and the build is plain."""
+    project = shutil.copytree(
+        measured[0], tmp_path / measured[0].name, ignore=shutil.ignore_patterns("coverage", ".nox")
+    )
+    noxfile = project / "noxfile.py"
+    text = noxfile.read_text(encoding="utf-8")
+    anchor = '    env["CARGO_TARGET_DIR"] = env["CARGO_LLVM_COV_TARGET_DIR"]\n'
+    assert anchor in text
+    noxfile.write_text(text.replace(anchor, anchor + '    env["RUSTC_WRAPPER"] = ""\n'), encoding="utf-8")
+    proc = nox_coverage(project)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "The Python tests wrote no coverage data" in out
+    assert "src/lib.rs lines" not in out  # no figure at all

@@ -1,0 +1,389 @@
+"""What goes into a release, and who can check it.
+
+cargo-deny's policy (deny.toml) passes on every variant and refuses a git source, a licence
+off the list, a wildcard version and a known advisory, each by name. The README's rebuild
+commands give the same bytes from any clone; the wheel's SBOM names every crate compiled into
+the extension and the project itself; the sdist holds exactly the project, in git or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tarfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import IN_CI, PINS, answers_id, build_env, posix_shell, run, tool, with_tools
+
+pytestmark = pytest.mark.build
+
+# cargo-deny keeps each advisory database in a folder named after its URL (the default URL's,
+# for the RustSec database, is this one); a copy there is what `--offline` reads.
+ADVISORY_DB_FOLDER = "advisory-db-3157b0e258782691"
+
+
+@pytest.fixture(scope="session")
+def cargo_deny() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`cargo deny ...` in a project, at the pinned version that .ci/run installs."""
+    proc = subprocess.run(
+        [tool("cargo"), "deny", "--version"],
+        capture_output=True,
+        encoding="utf-8",
+        env=build_env(),
+        check=False,
+    )
+    wanted = f"cargo-deny {PINS['cargo_deny']}"
+    if proc.stdout.strip() != wanted:
+        found = proc.stdout.strip() or proc.stderr.strip()[:200]
+        message = f"{wanted} is not installed (found: {found}): `bash .ci/run` installs it"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+    def deny(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [tool("cargo"), "deny", *args],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # cargo-deny prints its summary to stdout, the rest to stderr
+            encoding="utf-8",
+            errors="replace",
+            env=build_env(),
+            timeout=300,
+            check=False,
+        )
+
+    return deny
+
+
+# --- cargo-deny ---------------------------------------------------------------------------------
+
+VARIANTS = [
+    {"license": "MIT"},
+    {"license": "Apache-2.0"},
+    {"license": "MIT OR Apache-2.0", "layout": "mixed"},
+    {"license": "BSD-3-Clause", "abi3_floor": "3.9"},
+    {"license": "none", "abi3_floor": "none"},
+]
+
+
+@pytest.mark.parametrize("answers", VARIANTS, ids=answers_id)
+def test_the_offline_checks_pass_on_every_variant(
+    bake: Callable[..., Path],
+    cargo_deny: Callable[..., subprocess.CompletedProcess[str]],
+    answers: dict[str, str],
+) -> None:
+    project = bake(**answers)
+    proc = cargo_deny(project, "--locked", "check", "licenses", "bans", "sources")
+    assert proc.returncode == 0, proc.stdout
+    assert "bans ok, licenses ok, sources ok" in proc.stdout
+
+
+def add_dependency(project: Path, line: str) -> None:
+    manifest = project / "Cargo.toml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("[dependencies]\n", f"[dependencies]\n{line}\n", 1), encoding="utf-8")
+
+
+def helper_crate(folder: Path, licence: str) -> Path:
+    (folder / "src").mkdir(parents=True)
+    (folder / "src" / "lib.rs").write_text("", encoding="utf-8")
+    (folder / "Cargo.toml").write_text(
+        f'[package]\nname = "helper"\nversion = "0.1.0"\nedition = "2021"\nlicense = "{licence}"\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def git(cwd: Path, *args: str) -> str:
+    identity = ["-c", "user.name=Release Check", "-c", "user.email=release@example.org"]
+    return run(["git", *identity, *args], cwd=cwd).stdout
+
+
+def git_dependency(project: Path) -> None:
+    repo = helper_crate(project.parent / "helper-git", "MIT")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "helper")
+    add_dependency(project, f'helper = {{ git = "{repo.as_uri()}", version = "0.1.0" }}')
+
+
+def gpl_dependency(project: Path) -> None:
+    helper_crate(project / "helper", "GPL-3.0-only")
+    add_dependency(project, 'helper = { path = "helper", version = "0.1.0" }')
+
+
+def wildcard_dependency(project: Path) -> None:
+    manifest = project / "Cargo.toml"
+    text = manifest.read_text(encoding="utf-8")
+    pinned = f'pyo3 = {{ version = "{PINS["pyo3"]}"'
+    assert pinned in text
+    manifest.write_text(text.replace(pinned, 'pyo3 = { version = "*"'), encoding="utf-8")
+
+
+MUTATIONS = {
+    "a git dependency": (git_dependency, "sources", "error[source-not-allowed]: detected 'git' source"),
+    "a licence off the list": (gpl_dependency, "licenses", "GPL-3.0-only"),
+    "a wildcard version": (wildcard_dependency, "bans", "error[wildcard]: found 1 wildcard dependency"),
+}
+
+
+@pytest.mark.parametrize("mutation", list(MUTATIONS))
+def test_the_check_refuses_and_names_the_cause(
+    bake: Callable[..., Path], cargo_deny: Callable[..., subprocess.CompletedProcess[str]], mutation: str
+) -> None:
+    mutate, check, cause = MUTATIONS[mutation]
+    project = bake()
+    mutate(project)
+    proc = cargo_deny(project, "check", "licenses", "bans", "sources")
+    assert proc.returncode != 0
+    assert cause in proc.stdout
+    assert f"{check} FAILED" in proc.stdout
+
+
+def seeded_advisory_db(root: Path, patched: str) -> Path:
+    """A copy of the RustSec database holding one advisory against PyO3, where cargo-deny looks."""
+    source = root / "advisory-source"
+    advisory = source / "crates" / "pyo3" / "RUSTSEC-2026-0176.md"
+    advisory.parent.mkdir(parents=True)
+    advisory.write_text(
+        "```toml\n[advisory]\n"
+        'id = "RUSTSEC-2026-0176"\npackage = "pyo3"\ndate = "2026-06-11"\n'
+        'url = "https://rustsec.org/advisories/RUSTSEC-2026-0176"\ncategories = ["memory-exposure"]\n\n'
+        f'[versions]\npatched = ["{patched}"]\n```\n\n'
+        "# Out-of-bounds read in list and tuple iterators\n\nThe advisory, as the database words it.\n",
+        encoding="utf-8",
+    )
+    git(source, "init", "-q")
+    git(source, "add", "-A")
+    git(source, "commit", "-qm", "advisory")
+    db = root / "advisory-dbs"
+    db.mkdir()
+    git(root, "clone", "-q", str(source), str(db / ADVISORY_DB_FOLDER))
+    return db
+
+
+@pytest.mark.parametrize(
+    ("patched", "fails"),
+    [(">= 0.29.0", False), (">= 99.0.0", True)],
+    ids=["fixed in the locked pyo3", "not fixed"],
+)
+def test_the_advisories_section_refuses_a_locked_crate_with_an_advisory(
+    bake: Callable[..., Path],
+    cargo_deny: Callable[..., subprocess.CompletedProcess[str]],
+    patched: str,
+    fails: bool,
+) -> None:
+    """The database lives on GitHub, out of reach here: a local copy with one advisory shows the
+    rendered [advisories] section is valid and refuses what it should."""
+    project = bake()
+    db = seeded_advisory_db(project.parent, patched)
+    config = project / "deny.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("[advisories]\n", f"[advisories]\ndb-path = '{db}'\n", 1), encoding="utf-8"
+    )
+    proc = cargo_deny(project, "--offline", "--locked", "check", "advisories")
+    if fails:
+        assert proc.returncode != 0
+        assert "RUSTSEC-2026-0176" in proc.stdout and "security vulnerability detected" in proc.stdout
+        assert "advisories FAILED" in proc.stdout
+    else:
+        assert proc.returncode == 0, proc.stdout
+        assert "advisories ok" in proc.stdout
+
+
+def readme_block(project: Path, first_line: str) -> str:
+    blocks = re.findall(r"```sh\n(.*?)```", (project / "README.md").read_text(encoding="utf-8"), re.S)
+    (block,) = [block for block in blocks if block.startswith(first_line)]
+    return block
+
+
+def test_the_readmes_cargo_deny_commands_run(
+    bake: Callable[..., Path], cargo_deny: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    """As written, but `cargo deny check` (all four), whose advisory database is on GitHub, runs
+    offline against an empty local copy of it."""
+    project = bake()
+    install, check_all, offline = readme_block(project, "cargo install").strip().splitlines()
+    assert install.split("#")[0].split() == [
+        "cargo",
+        "install",
+        "--locked",
+        f"cargo-deny@{PINS['cargo_deny']}",
+    ]
+    run(install.split("#")[0].split(), cwd=project)  # already installed: cargo says so and stops
+    proc = cargo_deny(project, *offline.split("#")[0].split()[2:])
+    assert proc.returncode == 0, proc.stdout
+    assert check_all.split("#")[0].split() == ["cargo", "deny", "check"]
+    db = seeded_advisory_db(project.parent, ">= 0.0.0")
+    config = project / "deny.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("[advisories]\n", f"[advisories]\ndb-path = '{db}'\n", 1),
+        encoding="utf-8",
+    )
+    proc = cargo_deny(project, "--offline", "check")
+    assert proc.returncode == 0, proc.stdout
+    assert "advisories ok, bans ok, licenses ok, sources ok" in proc.stdout
+
+
+# --- A release, rebuilt from two clones ---------------------------------------------------------
+
+
+@dataclass
+class Rebuild:
+    project: Path  # the rendered project, as a git repository with its release tag
+    dists: list[Path]  # what the README's commands built, once from each of two clones
+    printed: list[str]  # what they printed
+
+    def files(self, n: int) -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in sorted(self.dists[n].iterdir())}
+
+
+@pytest.fixture(scope="module")
+def rebuild(tmp_path_factory: pytest.TempPathFactory, bake_session: Callable[..., Path]) -> Rebuild:
+    """Run the README's rebuild commands twice: from the project's repository and from a clone
+    of it in another folder, each with a cargo target directory of its own."""
+    project = bake_session(project_name="Rebuild Check")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "The release")
+    git(project, "tag", "v0.1.0")
+    elsewhere = tmp_path_factory.mktemp("another-folder") / project.name
+    git(elsewhere.parent, "clone", "-q", str(project), str(elsewhere))
+
+    block = readme_block(project, "git clone")
+    url = f"https://github.com/OWNER/{project.name}"
+    assert url in block
+    build_dir = Path(re.search(r"git clone \S+ (\S+)", block)[1])  # /tmp/rebuild-check
+    dists, printed = [], []
+    for n, origin in enumerate([project, elsewhere]):
+        shutil.rmtree(build_dir, ignore_errors=True)
+        script = block.replace(url, origin.as_posix())
+        target = tmp_path_factory.mktemp(f"target-{n}")
+        proc = run(
+            [posix_shell(), "-c", f"set -e\n{script}"],
+            cwd=origin.parent,
+            env=with_tools({**build_env(), "CARGO_TARGET_DIR": str(target)}, "maturin"),
+        )
+        dists.append(tmp_path_factory.mktemp(f"dist-{n}"))
+        for built in (build_dir / "dist").iterdir():
+            shutil.copy2(built, dists[-1])
+        printed.append(proc.stdout)
+        shutil.rmtree(build_dir)
+        shutil.rmtree(target)
+    return Rebuild(project=project, dists=dists, printed=printed)
+
+
+def test_the_readmes_rebuild_gives_the_same_wheel_and_sdist_from_any_clone(rebuild: Rebuild) -> None:
+    first, second = rebuild.files(0), rebuild.files(1)
+    assert sorted(first) == sorted(second)
+    assert sorted(name.rsplit(".", 1)[-1] for name in first) == ["gz", "whl"]
+    for name in first:
+        assert hashlib.sha256(first[name]).hexdigest() == hashlib.sha256(second[name]).hexdigest(), name
+    # and `pip hash` printed each file's hash, the same both times
+    hashes = [re.findall(r"--hash=sha256:([0-9a-f]{64})", printed) for printed in rebuild.printed]
+    assert len(hashes[0]) == 2 and hashes[0] == hashes[1]
+
+
+def sbom(wheel: Path) -> dict[str, object]:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if "/sboms/" in n]
+        assert name.endswith(".dist-info/sboms/rebuild-check.cyclonedx.json")
+        return json.loads(archive.read(name))
+
+
+def compiled_crates(project: Path) -> set[tuple[str, str]]:
+    """The crates linked into the extension: the python feature's normal dependencies, without
+    proc-macros and what only they use (those run in the compiler, not in the extension)."""
+    proc = run(
+        [
+            "cargo",
+            "tree",
+            "--locked",
+            "--features",
+            "python",
+            "-e",
+            "normal,no-proc-macro",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ],
+        cwd=project,
+    )
+    crates = {tuple(line.split()[:2]) for line in proc.stdout.splitlines() if line.strip()}
+    return {(name, version.lstrip("v")) for name, version in crates if name != project.name}
+
+
+def test_the_sbom_lists_the_project_and_every_crate_compiled_into_the_extension(rebuild: Rebuild) -> None:
+    (wheel,) = rebuild.dists[0].glob("*.whl")
+    bom = sbom(wheel)
+    own = bom["metadata"]["component"]
+    assert (own["name"], own["version"], own["licenses"]) == (
+        "rebuild-check",
+        "0.1.0",
+        [{"expression": "MIT"}],
+    )
+    listed = {(c["name"], c["version"]) for c in bom["components"]}
+    compiled = compiled_crates(rebuild.project)
+    assert {"pyo3", "pyo3-ffi"} <= {name for name, _ in compiled}
+    assert compiled <= listed
+    lock = (rebuild.project / "Cargo.lock").read_text(encoding="utf-8")
+    locked = set(re.findall(r'name = "([^"]+)"\nversion = "([^"]+)"', lock))
+    assert listed <= locked  # each at its locked version
+
+
+def test_the_sbom_holds_no_path_of_the_machine_only_the_fixed_build_folder(rebuild: Rebuild) -> None:
+    (wheel,) = rebuild.dists[0].glob("*.whl")
+    text = json.dumps(sbom(wheel))
+    paths = set(re.findall(r"file://(/[^#\"]*)", text))
+    assert paths == {"/tmp/rebuild-check"}
+    for private in [str(Path.home()), str(rebuild.project), str(rebuild.dists[0].parent)]:
+        assert private not in text
+
+
+# --- The sdist ----------------------------------------------------------------------------------
+
+# What a rendered project has that its sdist leaves out: the repository's own settings.
+NOT_IN_SDIST = {".github", ".gitignore", ".pre-commit-config.yaml"}
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["fresh project", "git repository"])
+def test_the_sdist_holds_exactly_the_project_after_a_build(
+    bake: Callable[..., Path], tmp_path: Path, in_git: bool
+) -> None:
+    project = bake()
+    expected = {
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_file() and path.relative_to(project).parts[0] not in NOT_IN_SDIST
+    } | {"PKG-INFO"}
+    if in_git:
+        git(project, "init", "-q")
+        git(project, "add", "-A")
+        git(project, "commit", "-qm", "project")
+    # What a build and a session leave behind: dist/ (a wheel and an sdist), target/, .venv/, .nox/.
+    run(["maturin", "sdist", "--out", "dist"], cwd=project)
+    (project / "dist" / "rust_in_python-0.1.0-cp310-abi3-manylinux_2_34_x86_64.whl").write_bytes(b"a wheel")
+    for left in [
+        "target/release/libfibo_rust.so",
+        ".venv/pyvenv.cfg",
+        ".nox/tests/pyvenv.cfg",
+        "build/lib/x.py",
+    ]:
+        (project / left).parent.mkdir(parents=True, exist_ok=True)
+        (project / left).write_text("left behind\n", encoding="utf-8")
+    run(["maturin", "sdist", "--out", tmp_path], cwd=project)
+    (sdist,) = tmp_path.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert members == expected
