@@ -293,10 +293,10 @@ CRATES = {"pyo3": "pyo3", "cargo_deny": "cargo-deny", "cargo_llvm_cov": "cargo-l
 def newest_releases(pins: Mapping[str, Any], get: Getter = fetch_json) -> dict[str, str]:
     """The newest release of everything pinned, keyed like the pins (actions by name)."""
     pypi = lambda name: get(f"https://pypi.org/pypi/{name}/json")["info"]["version"]  # noqa: E731
-    crate_release = lambda crate: get(f"https://crates.io/api/v1/crates/{crate}")["crate"]["max_stable_version"]  # noqa: E731
+    crates_io = lambda crate: get(f"https://crates.io/api/v1/crates/{crate}")["crate"]  # noqa: E731
     latest = lambda repo: get(f"https://api.github.com/repos/{repo}/releases/latest")["tag_name"]  # noqa: E731
     newest = {
-        **{pin: crate_release(crate) for pin, crate in CRATES.items()},
+        **{pin: crates_io(crate)["max_stable_version"] for pin, crate in CRATES.items()},
         "maturin": pypi("maturin"),
         "ruff": pypi("ruff"),
         "uv": pypi("uv"),

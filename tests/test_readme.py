@@ -58,6 +58,9 @@ def test_every_command_of_the_rendered_readme_runs_as_written(bake: Callable[...
     assert "built without optimisations" in out
     assert re.search(r"fibo\(40\) = 102334155 in \S+ \(Rust, release build\)", out)
     assert passed(out)
+    # nox -s coverage: every line of src/lib.rs (and of the mixed layout's package) ran
+    assert re.search(r"^src/lib.rs lines +(\d+) +\1 +100.0%$", out, re.M)
+    assert bool(re.search(r"^python/\w+/ \(Python\) +(\d+) +\1 +100.0%$", out, re.M)) == (layout == "mixed")
     if layout == "rust":  # its uv commands are the next steps, run as printed in the test below
         return
     for block in uv_blocks:
