@@ -8,6 +8,7 @@ test_readme.py.)
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PINS, make_venv, venv_env, venv_python, with_tools
+from conftest import PINS, make_venv, tool, venv_env, venv_python, with_tools
 
 pytestmark = pytest.mark.build
 
@@ -118,6 +119,24 @@ def test_a_function_no_test_calls_lowers_the_figure_and_is_named(
     named = re.search(r"lines of src/lib.rs no test ran: ([\d, ]+)", out)[1]  # type: ignore[index]
     missed = {int(n) for n in named.split(", ")}
     assert missed and missed <= new_lines
+
+
+def test_without_rustup_the_session_says_what_to_install(measured: tuple[Path, str], tmp_path: Path) -> None:
+    venv = make_venv(tmp_path, sys.executable, f"nox=={PINS['dev']['nox']}")
+    env = venv_env(venv)
+    env["PATH"] = os.pathsep.join([str(venv_python(venv).parent), str(Path(tool("uv")).parent)])
+    assert shutil.which("rustup", path=env["PATH"]) is None
+    proc = subprocess.run(
+        [venv_python(venv), "-m", "nox", "-s", "coverage"],
+        cwd=measured[0],
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "Coverage needs rustup" in proc.stderr and "https://rustup.rs" in proc.stderr
 
 
 def test_a_build_that_lost_its_instrumentation_fails_the_session(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shlex
 import shutil
 from pathlib import Path
 
@@ -147,7 +146,9 @@ def llvm_cov_env(session: nox.Session) -> dict[str, str]:
     env = {}
     for line in str(shown).splitlines():
         if match := re.fullmatch(r"([A-Z_][A-Z0-9_]*)=(.*)", line.strip()):
-            env[match[1]] = "".join(shlex.split(match[2]))
+            name, value = match.groups()
+            quoted = len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
+            env[name] = value[1:-1] if quoted else value  # Windows paths keep their backslashes
     env["CARGO_TARGET_DIR"] = env["CARGO_LLVM_COV_TARGET_DIR"]
     return env
 
