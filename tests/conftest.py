@@ -43,7 +43,9 @@ PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))[
 # Every cargo the suite starts uses the Rust the rendered CI pins for lint (rustfmt and clippy
 # included); .ci/run installs it with rustup when it is missing.
 RUST_TOOLCHAIN = PINS["rust"]
-RUSTUP_OPTIONS = "--profile minimal --component rustfmt,clippy"
+RUSTUP_OPTIONS = "--profile minimal --component rustfmt,clippy,llvm-tools"
+# The cargo tools the rendered projects run (supply chain, coverage), as the README installs them.
+CARGO_TOOLS = f"cargo-deny@{PINS['cargo_deny']} cargo-llvm-cov@{PINS['cargo_llvm_cov']}"
 
 # The CPythons the suite requires under CI=true, for each runner OS (as GitHub's RUNNER_OS
 # names it), with what needs each. The template's own test.yml installs exactly these on each

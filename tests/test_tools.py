@@ -18,6 +18,7 @@ import pytest
 from test_readme import console_blocks, shell, uv_env
 
 from conftest import (
+    CARGO_TOOLS,
     IN_CI,
     PINS,
     RUSTUP_OPTIONS,
@@ -129,16 +130,25 @@ def test_the_template_readme_renders_and_runs_the_default_project_from_a_clean_f
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
 
 
-def test_the_readme_rustup_command_installs_the_pinned_toolchains_as_written(tmp_path: Path) -> None:
-    command = readme_commands()["rustup"].strip()
-    assert command == f"rustup toolchain install {PINS['rust']} {PINS['msrv']} {RUSTUP_OPTIONS}"
-    shell(command, tmp_path, build_env())
+def test_the_readme_rust_commands_install_the_pinned_toolchains_and_tools_as_written(tmp_path: Path) -> None:
+    rustup, cargo = readme_commands()["rustup"].strip().splitlines()
+    assert rustup == f"rustup toolchain install {PINS['rust']} {PINS['msrv']} {RUSTUP_OPTIONS}"
+    assert cargo == f"cargo +{PINS['rust']} install --locked {CARGO_TOOLS}"
+    shell(f"{rustup}\n{cargo}", tmp_path, build_env())  # installed already: each says so and stops
     listed = run(["rustup", "toolchain", "list"], cwd=tmp_path).stdout
     assert re.search(rf"^{re.escape(PINS['rust'])}-", listed, re.M) and re.search(
         rf"^{re.escape(PINS['msrv'])}-", listed, re.M
     )
+    components = run(
+        ["rustup", "component", "list", "--installed", "--toolchain", PINS["rust"]], cwd=tmp_path
+    )
+    assert re.search(r"^llvm-tools", components.stdout, re.M)
+    for name, version in [("deny", PINS["cargo_deny"]), ("llvm-cov", PINS["cargo_llvm_cov"])]:
+        found = run(["cargo", f"+{PINS['rust']}", name, "--version"], cwd=tmp_path).stdout.strip()
+        assert found == f"cargo-{name} {version}"
     ci = (TEMPLATE / ".ci" / "run").read_text(encoding="utf-8")
     assert 'rustup toolchain install "$rust" "$msrv" ' + RUSTUP_OPTIONS in ci
+    assert 'cargo "+$rust" install --locked "cargo-deny@$cargo_deny" "cargo-llvm-cov@$cargo_llvm_cov"' in ci
 
 
 def test_ci_runs_the_readme_venv_test_command() -> None:
