@@ -192,6 +192,26 @@ def cookiecutter_cli(cookiecutter_config: Path) -> Callable[..., subprocess.Comp
     return _run
 
 
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+}
+
+
+@pytest.fixture(scope="module")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A local git clone of the template as it is in this working tree (GitHub cannot be
+    reached here: it stands in for `gh:<owner>/rust-in-python`)."""
+    repo = tmp_path_factory.mktemp("template") / "rust-in-python"
+    ignore = shutil.ignore_patterns(".git", ".cache", ".venv", "__pycache__", ".pytest_cache", ".hypothesis")
+    shutil.copytree(TEMPLATE, repo, ignore=ignore)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "template"]):
+        run(["git", *args], cwd=repo, env=build_env(**GIT_ENV))
+    return repo
+
+
 def cargo_target_dir() -> Path:
     """The shared cargo target directory; one per pytest-xdist worker, so that two builds of
     the same crate never replace each other's library while maturin copies it."""

@@ -24,6 +24,7 @@ import yaml
 from repo_review.processor import process
 
 from conftest import (
+    GIT_ENV,
     TEMPLATE,
     answers_id,
     build_env,
@@ -322,13 +323,6 @@ MANIFESTS: dict[str, list[dict[str, Any]]] = {
             "require_serial": True,
         }
     ],
-}
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
 }
 
 

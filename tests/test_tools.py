@@ -1,5 +1,5 @@
 """The tools users reach for work with the template and what it renders: the template README's
-commands (uvx or a venv, on a Python that refuses installs outside a venv), cruft, and uv's
+commands (uvx or a venv, on a Python that refuses installs outside a venv), cruft, copier, and uv's
 rebuild after a Rust edit.
 
 Slow: each builds the extension for real.
@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_copier import ANSWERS_FILE, git, template_change, users_edit
 from test_readme import console_blocks, shell, uv_env
 
 from conftest import (
     CARGO_TOOLS,
+    GIT_ENV,
     IN_CI,
     PINS,
     RUSTUP_OPTIONS,
@@ -35,24 +36,6 @@ from conftest import (
 pytestmark = pytest.mark.build
 
 PLACEHOLDER = "gh:<owner>/rust-in-python"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-}
-
-
-@pytest.fixture(scope="module")
-def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A local git clone of the template as it is in this working tree (GitHub cannot be
-    reached here: it stands in for `gh:<owner>/rust-in-python`)."""
-    repo = tmp_path_factory.mktemp("template") / "rust-in-python"
-    ignore = shutil.ignore_patterns(".git", ".cache", ".venv", "__pycache__", ".pytest_cache", ".hypothesis")
-    shutil.copytree(TEMPLATE, repo, ignore=ignore)
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "template"]):
-        run(["git", *args], cwd=repo, env=build_env(**GIT_ENV))
-    return repo
 
 
 def readme_commands() -> dict[str, str]:
@@ -60,7 +43,7 @@ def readme_commands() -> dict[str, str]:
     return {
         block.split()[0]: block
         for block in console_blocks(TEMPLATE / "README.md")
-        if "tests/requirements.txt" not in block
+        if "tests/requirements.txt" not in block and "copier" not in block
     }
 
 
@@ -213,3 +196,48 @@ def test_uv_run_rebuilds_after_a_rust_edit(bake: Callable[..., Path]) -> None:
         lib.read_text(encoding="utf-8").replace("n must be a positive", "n must be a natural"), "utf-8"
     )
     assert "n must be a natural integer" in run(probe, cwd=project, env=uv_env()).stdout
+
+
+# --- The README's copier commands, as written -------------------------------------------------------
+
+
+def readme_copier_commands() -> dict[str, str]:
+    """The README's copier commands, keyed by what they do: copy with uvx, copy in a venv, update."""
+    blocks = [b.strip() for b in console_blocks(TEMPLATE / "README.md") if "copier " in b]
+    keys = {"uvx": "copy with uvx", "python3": "copy in a venv"}
+    return {("update" if " copier update " in b else keys[b.split()[0]]): b for b in blocks}
+
+
+def test_the_readme_gives_copier_commands_to_copy_with_and_without_uv_and_to_update() -> None:
+    assert sorted(readme_copier_commands()) == ["copy in a venv", "copy with uvx", "update"]
+
+
+def test_the_readmes_uvx_commands_copy_then_update_keeping_the_users_edit(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    template_git = tmp_path / "template"
+    git(tmp_path, "clone", "-q", str(template_repo), str(template_git))
+    commands = readme_copier_commands()
+    env = with_tools(uv_env(**GIT_ENV), "uvx")
+    work = tmp_path / "work"
+    work.mkdir()
+    shell(as_written(commands["copy with uvx"], template_git), work, env)
+    project = work / "rust-in-python"
+    assert (project / ANSWERS_FILE).is_file()
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "As made")
+    edit = users_edit(project)
+    line = template_change(template_git)
+    shell(commands["update"], project, env)
+    assert (project / "src" / "lib.rs").read_text(encoding="utf-8").endswith(edit)
+    assert (project / "README.md").read_text(encoding="utf-8").endswith(f"\n{line}\n")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the venv block activates with the POSIX .venv/bin/activate")
+def test_the_readmes_venv_command_copies_the_project(template_repo: Path, tmp_path: Path) -> None:
+    shell(
+        as_written(readme_copier_commands()["copy in a venv"], template_repo), tmp_path, child_env(**GIT_ENV)
+    )
+    assert (tmp_path / "rust-in-python" / ANSWERS_FILE).is_file()
+    assert (tmp_path / "rust-in-python" / "Cargo.toml").is_file()

@@ -1,0 +1,299 @@
+"""copier renders the project cookiecutter renders, from the same files, with the same checks.
+
+copier.yml is made from cookiecutter.json; for every answer combination copier's project equals
+cookiecutter's byte for byte but for each engine's answers file; a bad answer is refused at its
+own question, by the hook's rule and message; `copier update` and `cruft update` keep a user's
+edit and bring in a template change.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from copier import run_copy
+from pytest_copie.plugin import Copie
+
+from conftest import (
+    GIT_ENV,
+    QUESTIONS,
+    TEMPLATE,
+    answers,
+    answers_id,
+    build_env,
+    child_env,
+    load_module,
+    render,
+    run,
+    with_tools,
+)
+
+MAKE_COPIER_YML = load_module(TEMPLATE / ".ci" / "make_copier_yml.py")
+PRE_GEN = load_module(TEMPLATE / "hooks" / "pre_gen_project.py")
+CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+COPIER_YML = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def git(cwd: Path, *args: str) -> str:
+    return run(["git", *args], cwd=cwd, env=build_env(**GIT_ENV)).stdout
+
+
+def copier(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The copier command line, as the README runs it (exit status not checked)."""
+    return subprocess.run(
+        [sys.executable, "-m", "copier", *map(str, args)],
+        cwd=cwd,
+        env=child_env(**GIT_ENV),
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=300,
+        check=False,
+    )
+
+
+def copier_copy(template: Path, destination: Path, **data: str) -> subprocess.CompletedProcess[str]:
+    given = [f"--data={key}={value}" for key, value in data.items()]
+    return copier(
+        "copy", "--trust", "--defaults", "--quiet", *given, template, destination, cwd=destination.parent
+    )
+
+
+def copier_render(template: Path, destination: Path, **data: str) -> Path:
+    """copier's project for these answers (the others default), through its Python API."""
+    run_copy(
+        str(template), str(destination), data=data, defaults=True, unsafe=True, quiet=True, vcs_ref="HEAD"
+    )
+    return destination
+
+
+def tree(root: Path) -> dict[str, tuple[bytes, bool]]:
+    """Every file under `root`: its bytes, and whether it is executable."""
+    return {
+        path.relative_to(root).as_posix(): (path.read_bytes(), bool(path.stat().st_mode & stat.S_IXUSR))
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+
+
+# --- One list of questions -----------------------------------------------------------------------
+
+
+def test_copier_yml_is_what_cookiecutter_json_gives() -> None:
+    """Change a question in cookiecutter.json alone and this fails until copier.yml is made again."""
+    assert (TEMPLATE / "copier.yml").read_text(encoding="utf-8") == MAKE_COPIER_YML.render()
+
+
+def test_copier_asks_cookiecutters_questions_in_order_with_its_defaults_and_menus() -> None:
+    asked = {name: question for name, question in COPIER_YML.items() if not name.startswith("_")}
+    assert list(asked) == list(QUESTIONS)
+    prompts = CONFIG["__prompts__"]
+    for name, question in asked.items():
+        default = CONFIG[name]
+        if isinstance(default, list):  # a menu: same choices, same order, same labels, first is default
+            assert question["choices"] == {prompts[name][choice]: choice for choice in default}
+            assert (question["help"], question["default"]) == (prompts[name]["__prompt__"], default[0])
+        else:  # the same text; a derived default is the same Jinja
+            assert (question["help"], question["default"]) == (prompts[name], default)
+        assert question["validator"] == f"{{{{ {name} | answer_problem('{name}', _copier_conf) }}}}"
+
+
+# --- Same answers, same project -------------------------------------------------------------------
+
+VARIANTS = [
+    {},
+    {"layout": "mixed", "abi3_floor": "3.9", "license": "MIT OR Apache-2.0"},
+    {"abi3_floor": "none", "license": "none", "github_actions": "no"},
+    {"abi3_floor": "3.15", "license": "BSD-3-Clause", "layout": "mixed", "github_actions": "no"},
+    {"abi3_floor": "3.12", "license": "Apache-2.0", "version": "2.3.4"},
+    {"project_name": "Fast Fib", "author_email": "", "description": 'Quotes " and \\ and ünïcode ✓'},
+    {"project_name": "Zahlen", "project_slug": "zahlen-rs", "module_name": "zahlen", "author_name": "Ada L."},
+]
+
+
+@pytest.mark.parametrize("given", VARIANTS, ids=answers_id)
+def test_copier_makes_the_project_cookiecutter_makes_byte_for_byte(
+    template_repo: Path, tmp_path: Path, given: dict[str, str]
+) -> None:
+    expected = tree(render(tmp_path / "cookiecutter", **given))
+    got = tree(copier_render(template_repo, tmp_path / "copier", **given))
+    assert got.pop(ANSWERS_FILE)  # copier's answers file, compared with cruft's below
+    assert sorted(got) == sorted(expected)
+    for name in expected:
+        assert got[name] == expected[name], name
+
+
+def test_the_answers_files_of_copier_and_cruft_hold_the_same_answers(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    given = {"project_name": "Same Answers", "layout": "mixed", "license": "BSD-3-Clause"}
+    made = copier_render(template_repo, tmp_path / "copier", **given)
+    copier_answers = yaml.safe_load((made / ANSWERS_FILE).read_text(encoding="utf-8"))
+    extra = [f"--extra-context={json.dumps(given)}"]
+    env = with_tools(child_env(**GIT_ENV), "cruft")
+    run(["cruft", "create", "--no-input", *extra, template_repo], cwd=tmp_path, env=env)
+    cruft = json.loads((tmp_path / "same-answers" / ".cruft.json").read_text(encoding="utf-8"))
+    cruft_answers = cruft["context"]["cookiecutter"]
+    assert {q: copier_answers[q] for q in QUESTIONS} == {q: cruft_answers[q] for q in QUESTIONS}
+    assert {q: copier_answers[q] for q in QUESTIONS} == {q: answers(**given)[q] for q in QUESTIONS}
+    # each records where the project came from, and at which commit
+    assert copier_answers["_src_path"] == cruft["template"] == str(template_repo)
+    assert copier_answers["_commit"] in cruft["commit"]
+
+
+# --- Each answer checked at its own question -----------------------------------------------------
+
+BAD_ANSWERS = [
+    ("module_name", "class"),
+    ("project_slug", "My Project"),
+    ("version", "1.0"),
+    ("author_email", "Ada <ada@example.org>"),
+    ("description", "two\nlines"),
+]
+
+
+@pytest.mark.parametrize(("field", "bad"), BAD_ANSWERS, ids=[f"{f}={b!r}" for f, b in BAD_ANSWERS])
+def test_a_bad_answer_given_as_data_stops_copier_with_the_hooks_message_before_writing(
+    template_repo: Path, tmp_path: Path, cookiecutter_cli: Callable[..., Any], field: str, bad: str
+) -> None:
+    destination = tmp_path / "project"
+    proc = copier_copy(template_repo, destination, **{field: bad})
+    assert proc.returncode == 1
+    assert not destination.exists()
+    problem = PRE_GEN.CHECKS[field](bad)
+    assert f"rust-in-python: {problem}" in proc.stderr
+    assert "Nothing was generated." in proc.stderr and "Traceback" not in proc.stderr
+    # cookiecutter says the same of the same answer
+    cookiecutter = cookiecutter_cli("--no-input", str(template_repo), f"{field}={bad}", cwd=tmp_path)
+    assert f"rust-in-python: {problem}" in cookiecutter.stdout
+
+
+def test_an_answer_off_a_menu_stops_copier_before_writing(template_repo: Path, tmp_path: Path) -> None:
+    """copier checks a menu's answer itself, before any validator, and says so in its own words."""
+    proc = copier_copy(template_repo, tmp_path / "project", abi3_floor="3.8")
+    assert proc.returncode == 1 and not (tmp_path / "project").exists()
+    assert "'3.8' is not in ['3.10', '3.9', '3.11', '3.12', '3.13', '3.14', '3.15', 'none']" in proc.stderr
+
+
+def test_a_derived_default_that_breaks_a_rule_stops_copier_too(template_repo: Path, tmp_path: Path) -> None:
+    proc = copier_copy(template_repo, tmp_path / "project", project_name="Class")
+    assert proc.returncode == 1 and not (tmp_path / "project").exists()
+    assert f"rust-in-python: {PRE_GEN.CHECKS['module_name']('class')}" in proc.stderr
+
+
+# --- Updates ---------------------------------------------------------------------------------------
+
+
+def template_change(template: Path) -> str:
+    """Commit a change to the rendered README in the template repository; return the new line."""
+    line = "A line the template added after the project was made."
+    readme = template / "{{cookiecutter.project_slug}}" / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    git(template, "commit", "-qam", "Template change")
+    return line
+
+
+def users_edit(project: Path) -> str:
+    """Commit an edit of the user's to src/lib.rs; return it."""
+    edit = "// The user's own note, which an update must keep.\n"
+    lib = project / "src" / "lib.rs"
+    lib.write_text(lib.read_text(encoding="utf-8") + edit, encoding="utf-8")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "The user's edit")
+    return edit
+
+
+@pytest.fixture
+def template_git(template_repo: Path, tmp_path: Path) -> Path:
+    """A clone of the template repository that a test may commit to."""
+    clone = tmp_path / "template"
+    git(tmp_path, "clone", "-q", str(template_repo), str(clone))
+    return clone
+
+
+@pytest.fixture
+def copie(template_git: Path, tmp_path: Path) -> Copie:
+    """pytest-copie's helper on the template clone. (Its plugin is not loaded, see pytest.ini:
+    its --template option collides with pytest-cookies'.)"""
+    (tmp_path / "copie").mkdir()
+    return Copie(
+        default_template_dir=template_git, test_dir=tmp_path / "copie", config_file=tmp_path / "none"
+    )
+
+
+def test_copier_update_keeps_the_users_edit_and_brings_the_template_change(
+    template_git: Path, copie: Copie
+) -> None:
+    made = copie.copy(template_dir=template_git, vcs_ref="HEAD")
+    assert made.exit_code == 0, made.exception
+    project = made.project_dir
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "As made")
+    edit = users_edit(project)
+    line = template_change(template_git)
+    updated = copie.update(made, vcs_ref="HEAD")
+    assert updated.exit_code == 0, updated.exception
+    assert (project / "src" / "lib.rs").read_text(encoding="utf-8").endswith(edit)
+    assert (project / "README.md").read_text(encoding="utf-8").endswith(f"\n{line}\n")
+    assert yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))["_commit"] != "HEAD"
+
+
+def test_cruft_update_keeps_the_users_edit_and_brings_the_template_change(
+    template_git: Path, tmp_path: Path
+) -> None:
+    env = with_tools(child_env(**GIT_ENV), "cruft")
+    work = tmp_path / "work"
+    work.mkdir()
+    run(["cruft", "create", "--no-input", template_git], cwd=work, env=env)
+    project = work / "rust-in-python"
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "As made")
+    edit = users_edit(project)
+    line = template_change(template_git)
+    run(["cruft", "update", "--skip-apply-ask"], cwd=project, env=env)
+    assert (project / "src" / "lib.rs").read_text(encoding="utf-8").endswith(edit)
+    assert (project / "README.md").read_text(encoding="utf-8").endswith(f"\n{line}\n")
+    assert run(["cruft", "check"], cwd=project, env=env).returncode == 0
+
+
+def test_at_a_terminal_a_bad_module_name_is_refused_at_its_question_and_asked_again(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    pexpect = pytest.importorskip("pexpect", reason="pexpect drives a POSIX pseudo-terminal (not on Windows)")
+    destination = tmp_path / "project"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "copier", "copy", "--trust", str(template_repo), str(destination)],
+        cwd=str(tmp_path),
+        env=child_env(**GIT_ENV, TERM="xterm-256color", COLUMNS="200"),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 200),
+    )
+    prompts = iter(COPIER_YML[name]["help"] for name in QUESTIONS)
+    for _ in range(2):  # the project's name and slug, as they come
+        child.expect_exact(next(prompts))
+        child.send("\r")
+    child.expect_exact(next(prompts))  # the module name
+    child.send("\x15class\r")  # Ctrl-U clears the derived default
+    child.expect_exact("it is a Python keyword, so `import` cannot name it.")
+    assert not destination.exists()
+    child.send("\x15fast_fib\r")
+    for prompt in prompts:
+        child.expect_exact(prompt)
+        child.send("\r")
+    child.expect(pexpect.EOF, timeout=120)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    manifest = (destination / "Cargo.toml").read_text(encoding="utf-8")
+    assert 'name = "fast_fib"' in manifest
