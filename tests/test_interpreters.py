@@ -1,6 +1,8 @@
 """The abi3 promise, on every CPython installed here: one wheel per floor serves every
 interpreter from the floor up and is refused below it; `abi3_floor=none` gives one wheel
-per interpreter, each for its own interpreter alone.
+per interpreter, each for its own interpreter alone. And the wheels the rendered CI's build
+steps make carry tags that serve every supported CPython, free-threaded included, and nothing
+else (the same builds as `none`'s wheels above, so both live in this module's worker).
 
 Interpreters come from `RIP_PYTHONS`, pyenv and `python3.X` on PATH (conftest.interpreters).
 Each wheel is built once and tried on every interpreter.
@@ -15,10 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from packaging.tags import cpython_tags
+from packaging.utils import parse_wheel_filename
 
 from conftest import (
     IN_CI,
+    PINS,
     Interpreter,
+    answers,
     build_env,
     exercised,
     gil_interpreters,
@@ -32,8 +38,10 @@ from conftest import (
 
 pytestmark = pytest.mark.build
 
+NEWEST = int(PINS["newest_python"].split(".")[1])
+
 # Floors whose one wheel is tried on every interpreter here. 3.11 is built by test_build.py;
-# 3.14 and 3.15, above every interpreter here, by test_workflows_build.py.
+# 3.14 and 3.15, above every interpreter here, below, as the CI build steps make them.
 FLOORS_TRIED = ["3.9", "3.10", "3.12", "3.13"]
 REFUSALS = (
     "is not a supported wheel on this platform",
@@ -155,3 +163,40 @@ def test_the_projects_own_tests_pass_on_the_lowest_and_highest_python_of_its_ran
     out = run([py, "-m", "pytest", "-v", "-p", "no:cacheprovider"], cwd=project, env=venv_env(venv)).stdout
     assert "test_stub.py::test_stub_matches_the_compiled_module PASSED" in out
     assert "test_python_code_runs_while_fibo_computes_in_another_thread PASSED" in out
+
+
+# --- The wheels the rendered CI's build steps make ---------------------------------------------
+
+
+def serves(wheel: Path, python: str) -> bool:
+    """Whether installers put this wheel on CPython `python` ("3.12", "3.14t"), by packaging's
+    own tag rules (abi3t included), which pip and uv follow."""
+    free_threaded = python.endswith("t")
+    minor = int(python.rstrip("t").split(".")[1])
+    wheel_tags = parse_wheel_filename(wheel.name)[3]
+    abi = f"cp3{minor}{'t' if free_threaded else ''}"
+    accepted = cpython_tags((3, minor), [abi], sorted({tag.platform for tag in wheel_tags}))
+    return not wheel_tags.isdisjoint(accepted)
+
+
+def supported(floor: str) -> list[str]:
+    first = int(answers(abi3_floor=floor)["__min_python"].split(".")[1])
+    gil = [f"3.{m}" for m in range(first, NEWEST + 1)]
+    return gil + [f"3.{m}t" for m in range(max(first, 14), NEWEST + 1)]
+
+
+# One floor of each kind the workflow treats apart: abi3 below 3.14 (the default), abi3 at
+# 3.14 (with its cp314t wheel), 3.15 (abi3t alone), and version-specific wheels. The other
+# floors' wheels are built in test_interpreters.py and test_build.py.
+@pytest.mark.parametrize("floor", ["3.10", "3.14", "3.15", "none"])
+def test_ci_build_steps_make_wheels_that_serve_exactly_the_supported_pythons(
+    ci_wheels: Callable[[str], list[Path]], floor: str
+) -> None:
+    wheels = ci_wheels(floor)
+    tags = sorted("-".join(w.name.split("-")[2:4]) for w in wheels)
+    unserved = [p for p in supported(floor) if not any(serves(w, p) for w in wheels)]
+    useless = [w.name for w in wheels if not any(serves(w, p) for p in supported(floor))]
+    assert (unserved, useless) == ([], []), tags
+    if floor not in ("none", PINS["abi3t_python"]):
+        assert f"cp3{floor.split('.')[1]}-abi3" in tags  # the stable-ABI wheel starts at the floor
+    assert all(re.fullmatch(r"cp3\d+-(abi3|abi3\.abi3t|cp3\d+t?)", t) for t in tags)
