@@ -254,7 +254,7 @@ def rebuild(tmp_path_factory: pytest.TempPathFactory, bake_session: Callable[...
     """Run the README's rebuild commands twice: from the project's repository and from a clone
     of it in another folder, each with a cargo target directory of its own."""
     if os.name == "nt":
-        pytest.skip("the README's rebuild commands build in the POSIX folder /tmp/<slug> (Windows: C:/<slug>)")
+        pytest.skip("the README's rebuild commands build in the POSIX folder /tmp/<slug>")
     project = bake_session(project_name="Rebuild Check")
     git(project, "init", "-q")
     git(project, "add", "-A")
