@@ -209,7 +209,13 @@ def readme_copier_commands() -> dict[str, str]:
 
 
 def test_the_readme_gives_copier_commands_to_copy_with_and_without_uv_and_to_update() -> None:
-    assert sorted(readme_copier_commands()) == ["copy in a venv", "copy with uvx", "update"]
+    commands = readme_copier_commands()
+    assert sorted(commands) == ["copy in a venv", "copy with uvx", "update"]
+    # at the versions the suite tests (Dependabot moves tests/requirements.txt)
+    required = (TEMPLATE / "tests" / "requirements.txt").read_text(encoding="utf-8")
+    for command in commands.values():
+        for pin in re.findall(r"[\w-]+==[\w.]+", command):
+            assert re.search(rf"^{re.escape(pin)}$", required, re.M), pin
 
 
 def test_the_readmes_uvx_commands_copy_then_update_keeping_the_users_edit(
