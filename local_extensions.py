@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import shlex
@@ -38,9 +39,11 @@ def toml_string(value: object) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _load_pre_gen_hook() -> ModuleType:
-    path = Path(__file__).resolve().parent / "hooks" / "pre_gen_project.py"
-    spec = importlib.util.spec_from_file_location("rust_in_python_pre_gen", path)
+@functools.cache
+def _load_hook(name: str) -> ModuleType:
+    """hooks/<name>.py as a module (its checks and messages), loaded once."""
+    path = Path(__file__).resolve().parent / "hooks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"rust_in_python_{name}", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -71,7 +74,7 @@ class AnswersGuard(Extension):
 
 def checked_answers(answers: dict[str, object]) -> object:
     """The project folder's name, once every answer has passed the hook's checks."""
-    hook = _load_pre_gen_hook()
+    hook = _load_hook("pre_gen_project")
     problems = hook.validate(answers)
     if problems:
         # Cookiecutter prints this exception's message alone and exits with status 1.
@@ -84,15 +87,6 @@ def checked_answers(answers: dict[str, object]) -> object:
 # as its template), with the answers at the top of the context instead of under `cookiecutter`.
 
 _CONFIG = json.loads((Path(__file__).resolve().parent / "cookiecutter.json").read_text(encoding="utf-8"))
-
-
-def _load_hook(name: str) -> ModuleType:
-    path = Path(__file__).resolve().parent / "hooks" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"rust_in_python_{name}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class _Answers(Mapping[str, object]):

@@ -75,12 +75,15 @@ def copier_render(template: Path, destination: Path, **data: str) -> Path:
     return destination
 
 
-def tree(root: Path) -> dict[str, tuple[bytes, bool]]:
-    """Every file under `root`: its bytes, and whether it is executable."""
+def tree(root: Path) -> dict[str, tuple[bytes, bool] | None]:
+    """Every file under `root` with its bytes and whether it is executable, and every folder
+    (None), so that an empty folder counts too."""
     return {
-        path.relative_to(root).as_posix(): (path.read_bytes(), bool(path.stat().st_mode & stat.S_IXUSR))
+        path.relative_to(root).as_posix(): (
+            (path.read_bytes(), bool(path.stat().st_mode & stat.S_IXUSR)) if path.is_file() else None
+        )
         for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
+        if ".git" not in path.relative_to(root).parts
     }
 
 
@@ -275,7 +278,9 @@ def test_at_a_terminal_a_bad_module_name_is_refused_at_its_question_and_asked_ag
         sys.executable,
         ["-m", "copier", "copy", "--trust", str(template_repo), str(destination)],
         cwd=str(tmp_path),
-        env=child_env(**GIT_ENV, TERM="xterm-256color", COLUMNS="200"),
+        # PROMPT_TOOLKIT_NO_CPR: the pseudo-terminal never answers prompt_toolkit's cursor
+        # position request, which would cost a second's wait at every question.
+        env=child_env(**GIT_ENV, TERM="xterm-256color", COLUMNS="200", PROMPT_TOOLKIT_NO_CPR="1"),
         encoding="utf-8",
         timeout=60,
         dimensions=(50, 200),
