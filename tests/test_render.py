@@ -14,7 +14,7 @@ import tomllib
 import trove_classifiers
 import yaml
 
-from conftest import PINS, PRE_GEN, TEMPLATE, answers, answers_id, read_toml
+from conftest import PINS, PRE_GEN, TEMPLATE, answers, answers_id, read_toml, render
 
 COMBINATIONS = [
     {},
@@ -27,9 +27,12 @@ COMBINATIONS = [
 ]
 
 
-@pytest.fixture(params=COMBINATIONS, ids=answers_id)
-def rendered(request: pytest.FixtureRequest, bake: Callable[..., Path]) -> tuple[dict[str, str], Path]:
-    return answers(**request.param), bake(**request.param)
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=answers_id)
+def rendered(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, str], Path]:
+    """Each combination rendered once for this module's tests, which only read it."""
+    return answers(**request.param), render(tmp_path_factory.mktemp("render"), **request.param)
 
 
 def files(project: Path) -> list[Path]:
