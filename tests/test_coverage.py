@@ -35,13 +35,13 @@ pub fn untested(n: u64) -> u64 {
 @pytest.fixture(scope="module")
 def nox_coverage(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Callable[[Path], subprocess.CompletedProcess[str]]:
+) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run `nox -s coverage` in a project, with the pinned nox, as the README does."""
     venv = make_venv(tmp_path_factory.mktemp("nox"), sys.executable, f"nox=={PINS['dev']['nox']}")
 
-    def session(project: Path) -> subprocess.CompletedProcess[str]:
+    def session(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [venv_python(venv), "-m", "nox", "-s", "coverage"],
+            [venv_python(venv), "-m", "nox", "-s", "coverage", *args],
             cwd=project,
             env=with_tools(venv_env(venv), "uv"),
             capture_output=True,
@@ -56,7 +56,7 @@ def nox_coverage(
 
 @pytest.fixture(scope="module")
 def measured(
-    bake_session: Callable[..., Path], nox_coverage: Callable[[Path], subprocess.CompletedProcess[str]]
+    bake_session: Callable[..., Path], nox_coverage: Callable[..., subprocess.CompletedProcess[str]]
 ) -> tuple[Path, str]:
     project = bake_session(project_name="Coverage Check")
     proc = nox_coverage(project)
@@ -100,7 +100,7 @@ def test_the_rust_figure_is_real_and_counts_every_line_of_the_fibo_binding(
 
 def test_a_function_no_test_calls_lowers_the_figure_and_is_named(
     measured: tuple[Path, str],
-    nox_coverage: Callable[[Path], subprocess.CompletedProcess[str]],
+    nox_coverage: Callable[..., subprocess.CompletedProcess[str]],
     tmp_path: Path,
 ) -> None:
     project = shutil.copytree(
@@ -119,6 +119,10 @@ def test_a_function_no_test_calls_lowers_the_figure_and_is_named(
     named = re.search(r"lines of src/lib.rs no test ran: ([\d, ]+)", out)[1]  # type: ignore[index]
     missed = {int(n) for n in named.split(", ")}
     assert missed and missed <= new_lines
+    # A lower floor, as the README gives it (`nox -s coverage -- --fail-under 90`), lets it pass.
+    floor = int(100 * covered / total)
+    assert nox_coverage(project, "--", "--fail-under", str(floor)).returncode == 0
+    assert nox_coverage(project, "--", "--fail-under", str(floor + 1)).returncode != 0
 
 
 def test_without_rustup_the_session_says_what_to_install(measured: tuple[Path, str], tmp_path: Path) -> None:
@@ -141,7 +145,7 @@ def test_without_rustup_the_session_says_what_to_install(measured: tuple[Path, s
 
 def test_a_build_that_lost_its_instrumentation_fails_the_session(
     measured: tuple[Path, str],
-    nox_coverage: Callable[[Path], subprocess.CompletedProcess[str]],
+    nox_coverage: Callable[..., subprocess.CompletedProcess[str]],
     tmp_path: Path,
 ) -> None:
     """The pitfall: cargo-llvm-cov instruments through RUSTC_WRAPPER; clear it in the session

@@ -345,6 +345,16 @@ def test_the_sbom_lists_the_project_and_every_crate_compiled_into_the_extension(
     assert listed <= locked  # each at its locked version
 
 
+def test_the_readmes_sbom_command_lists_the_crates_of_a_wheel(rebuild: Rebuild, tmp_path: Path) -> None:
+    blocks = re.findall(r"```sh\n(.*?)```", (rebuild.project / "README.md").read_text(encoding="utf-8"), re.S)
+    (command,) = [block.strip() for block in blocks if "sboms" in block]
+    (tmp_path / "dist").mkdir()
+    for wheel in rebuild.dists[0].glob("*.whl"):
+        shutil.copy2(wheel, tmp_path / "dist")
+    out = run([posix_shell(), "-c", command], cwd=tmp_path, env=with_tools(build_env(), "python3")).stdout
+    assert f"pyo3 {PINS['pyo3']}" in out.splitlines() and f"pyo3-ffi {PINS['pyo3']}" in out.splitlines()
+
+
 def test_the_sbom_holds_no_path_of_the_machine_only_the_fixed_build_folder(rebuild: Rebuild) -> None:
     (wheel,) = rebuild.dists[0].glob("*.whl")
     text = json.dumps(sbom(wheel))
