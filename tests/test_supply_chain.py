@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from test_render import COMBINATIONS
 
 from conftest import IN_CI, PINS, answers_id, build_env, posix_shell, run, tool, with_tools
 
@@ -67,16 +68,8 @@ def cargo_deny() -> Callable[..., subprocess.CompletedProcess[str]]:
 
 # --- cargo-deny ---------------------------------------------------------------------------------
 
-VARIANTS = [
-    {"license": "MIT"},
-    {"license": "Apache-2.0"},
-    {"license": "MIT OR Apache-2.0", "layout": "mixed"},
-    {"license": "BSD-3-Clause", "abi3_floor": "3.9"},
-    {"license": "none", "abi3_floor": "none"},
-]
 
-
-@pytest.mark.parametrize("answers", VARIANTS, ids=answers_id)
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=answers_id)
 def test_the_offline_checks_pass_on_every_variant(
     bake: Callable[..., Path],
     cargo_deny: Callable[..., subprocess.CompletedProcess[str]],
