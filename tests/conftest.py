@@ -207,9 +207,19 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = tmp_path_factory.mktemp("template") / "rust-in-python"
     ignore = shutil.ignore_patterns(".git", ".cache", ".venv", "__pycache__", ".pytest_cache", ".hypothesis")
     shutil.copytree(TEMPLATE, repo, ignore=ignore)
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "template"]):
-        run(["git", *args], cwd=repo, env=build_env(**GIT_ENV))
+    commit_all(repo, "template")
     return repo
+
+
+def git(cwd: Path, *args: str) -> str:
+    """git in `cwd`, as the tests' author; what it printed."""
+    return run(["git", *args], cwd=cwd, env=build_env(**GIT_ENV)).stdout
+
+
+def commit_all(folder: Path, message: str) -> None:
+    """Make `folder` a git repository whose one commit holds all its files."""
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", message]):
+        git(folder, *args)
 
 
 def cargo_target_dir() -> Path:
@@ -223,10 +233,14 @@ def build_env(**extra: str) -> dict[str, str]:
 
 
 def run(
-    args: list[str | Path], cwd: Path, env: Mapping[str, str] | None = None, timeout: int = 900
+    args: list[str | Path],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: int = 900,
+    check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command (a bare tool name is looked up by `tool`); fail the test with its
-    output if it exits non-zero."""
+    output if it exits non-zero, unless `check` is off (the caller judges the exit status)."""
     program = str(args[0])
     if not os.path.dirname(program):
         program = tool(program)
@@ -240,7 +254,7 @@ def run(
         timeout=timeout,
         check=False,
     )
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         pytest.fail(
             f"`{' '.join(map(str, args))}` exited {proc.returncode} in {cwd}\n"
             f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}",

@@ -24,12 +24,14 @@ from test_render import COMBINATIONS
 
 from conftest import (
     GIT_ENV,
+    PRE_GEN,
     QUESTIONS,
     TEMPLATE,
     answers,
     answers_id,
-    build_env,
     child_env,
+    commit_all,
+    git,
     load_module,
     render,
     run,
@@ -37,27 +39,15 @@ from conftest import (
 )
 
 MAKE_COPIER_YML = load_module(TEMPLATE / ".ci" / "make_copier_yml.py")
-PRE_GEN = load_module(TEMPLATE / "hooks" / "pre_gen_project.py")
 CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
 COPIER_YML = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
 ANSWERS_FILE = ".copier-answers.yml"
 
 
-def git(cwd: Path, *args: str) -> str:
-    return run(["git", *args], cwd=cwd, env=build_env(**GIT_ENV)).stdout
-
-
 def copier(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The copier command line, as the README runs it (exit status not checked)."""
-    return subprocess.run(
-        [sys.executable, "-m", "copier", *map(str, args)],
-        cwd=cwd,
-        env=child_env(**GIT_ENV),
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=300,
-        check=False,
+    return run(
+        [sys.executable, "-m", "copier", *args], cwd=cwd, env=child_env(**GIT_ENV), timeout=300, check=False
     )
 
 
@@ -237,9 +227,7 @@ def test_copier_update_keeps_the_users_edit_and_brings_the_template_change(
     made = copie.copy(template_dir=template_git, vcs_ref="HEAD")
     assert made.exit_code == 0, made.exception
     project = made.project_dir
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "As made")
+    commit_all(project, "As made")
     edit = users_edit(project)
     line = template_change(template_git)
     updated = copie.update(made, vcs_ref="HEAD")
@@ -257,9 +245,7 @@ def test_cruft_update_keeps_the_users_edit_and_brings_the_template_change(
     work.mkdir()
     run(["cruft", "create", "--no-input", template_git], cwd=work, env=env)
     project = work / "rust-in-python"
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "As made")
+    commit_all(project, "As made")
     edit = users_edit(project)
     line = template_change(template_git)
     run(["cruft", "update", "--skip-apply-ask"], cwd=project, env=env)

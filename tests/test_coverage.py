@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PINS, make_venv, tool, venv_env, venv_python, with_tools
+from conftest import PINS, make_venv, run, tool, venv_env, venv_python, with_tools
 
 pytestmark = pytest.mark.build
 
@@ -40,16 +40,8 @@ def nox_coverage(
     venv = make_venv(tmp_path_factory.mktemp("nox"), sys.executable, f"nox=={PINS['dev']['nox']}")
 
     def session(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [venv_python(venv), "-m", "nox", "-s", "coverage", *args],
-            cwd=project,
-            env=with_tools(venv_env(venv), "uv"),
-            capture_output=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=900,
-            check=False,
-        )
+        nox = [venv_python(venv), "-m", "nox", "-s", "coverage", *args]
+        return run(nox, cwd=project, env=with_tools(venv_env(venv), "uv"), timeout=900, check=False)
 
     return session
 
@@ -69,7 +61,7 @@ def lib_rs_counts(lcov: Path) -> dict[int, int]:
     counts, in_lib = {}, False
     for line in lcov.read_text(encoding="utf-8").splitlines():
         if line.startswith("SF:"):
-            in_lib = line.endswith("src/lib.rs")
+            in_lib = Path(line[3:]).as_posix().endswith("src/lib.rs")  # a Windows path too
         elif in_lib and line.startswith("DA:"):
             number, count = line[3:].split(",")[:2]
             counts[int(number)] = int(count)
@@ -130,14 +122,8 @@ def test_without_rustup_the_session_says_what_to_install(measured: tuple[Path, s
     env = venv_env(venv)
     env["PATH"] = os.pathsep.join([str(venv_python(venv).parent), str(Path(tool("uv")).parent)])
     assert shutil.which("rustup", path=env["PATH"]) is None
-    proc = subprocess.run(
-        [venv_python(venv), "-m", "nox", "-s", "coverage"],
-        cwd=measured[0],
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
+    proc = run(
+        [venv_python(venv), "-m", "nox", "-s", "coverage"], cwd=measured[0], env=env, timeout=300, check=False
     )
     assert proc.returncode != 0
     assert "Coverage needs rustup" in proc.stderr and "https://rustup.rs" in proc.stderr

@@ -28,6 +28,8 @@ from conftest import (
     TEMPLATE,
     answers_id,
     build_env,
+    commit_all,
+    git,
     load_module,
     read_toml,
     render,
@@ -326,10 +328,6 @@ MANIFESTS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def git(*args: str, cwd: Path) -> None:
-    run(["git", *args], cwd=cwd, env=build_env(**GIT_ENV))
-
-
 def stand_in(repo: str, rev: str, where: Path) -> Path:
     """A git repository tagged `rev` that installs the tool from PyPI at the version `rev`
     tags and declares the hooks of `repo` as the real one does."""
@@ -348,10 +346,8 @@ def stand_in(repo: str, rev: str, where: Path) -> Path:
         for hook in MANIFESTS[repo]
     ]
     (where / ".pre-commit-hooks.yaml").write_text(yaml.safe_dump(hooks), encoding="utf-8")
-    git("init", "-q", cwd=where)
-    git("add", "-A", cwd=where)
-    git("commit", "-q", "-m", "stand-in", cwd=where)
-    git("tag", rev, cwd=where)
+    commit_all(where, "stand-in")
+    git(where, "tag", rev)
     return where
 
 
@@ -369,8 +365,8 @@ def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path, answers
         hook_ids += [hook.get("name", hook["id"]) for hook in repo["hooks"]]
     stand_in_config = tmp_path / "stand-in-config.yaml"
     stand_in_config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    git("init", "-q", cwd=project)
-    git("add", "-A", cwd=project)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
     out = run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files", "--config", stand_in_config],
         cwd=project,

@@ -187,7 +187,7 @@ def supported(floor: str) -> list[str]:
 
 # One floor of each kind the workflow treats apart: abi3 below 3.14 (the default), abi3 at
 # 3.14 (with its cp314t wheel), 3.15 (abi3t alone), and version-specific wheels. The other
-# floors' wheels are built in test_interpreters.py and test_build.py.
+# floors' wheels are built above (FLOORS_TRIED) and in test_build.py.
 @pytest.mark.parametrize("floor", ["3.10", "3.14", "3.15", "none"])
 def test_ci_build_steps_make_wheels_that_serve_exactly_the_supported_pythons(
     ci_wheels: Callable[[str], list[Path]], floor: str

@@ -23,7 +23,19 @@ from pathlib import Path
 import pytest
 from test_render import COMBINATIONS
 
-from conftest import IN_CI, PINS, answers_id, build_env, posix_shell, run, tool, with_tools
+from conftest import (
+    IN_CI,
+    PINS,
+    TEMPLATE,
+    answers_id,
+    build_env,
+    commit_all,
+    git,
+    posix_shell,
+    run,
+    tool,
+    with_tools,
+)
 
 pytestmark = pytest.mark.build
 
@@ -35,13 +47,7 @@ ADVISORY_DB_FOLDER = "advisory-db-3157b0e258782691"
 @pytest.fixture(scope="session")
 def cargo_deny() -> Callable[..., subprocess.CompletedProcess[str]]:
     """`cargo deny ...` in a project, at the pinned version that .ci/run installs."""
-    proc = subprocess.run(
-        [tool("cargo"), "deny", "--version"],
-        capture_output=True,
-        encoding="utf-8",
-        env=build_env(),
-        check=False,
-    )
+    proc = run(["cargo", "deny", "--version"], cwd=TEMPLATE, check=False)
     wanted = f"cargo-deny {PINS['cargo_deny']}"
     if proc.stdout.strip() != wanted:
         found = proc.stdout.strip() or proc.stderr.strip()[:200]
@@ -97,16 +103,9 @@ def helper_crate(folder: Path, licence: str) -> Path:
     return folder
 
 
-def git(cwd: Path, *args: str) -> str:
-    identity = ["-c", "user.name=Release Check", "-c", "user.email=release@example.org"]
-    return run(["git", *identity, *args], cwd=cwd).stdout
-
-
 def git_dependency(project: Path) -> None:
     repo = helper_crate(project.parent / "helper-git", "MIT")
-    git(repo, "init", "-q")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "helper")
+    commit_all(repo, "helper")
     add_dependency(project, f'helper = {{ git = "{repo.as_uri()}", version = "0.1.0" }}')
 
 
@@ -156,13 +155,22 @@ def seeded_advisory_db(root: Path, patched: str) -> Path:
         "# Out-of-bounds read in list and tuple iterators\n\nThe advisory, as the database words it.\n",
         encoding="utf-8",
     )
-    git(source, "init", "-q")
-    git(source, "add", "-A")
-    git(source, "commit", "-qm", "advisory")
+    commit_all(source, "advisory")
     db = root / "advisory-dbs"
     db.mkdir()
     git(root, "clone", "-q", str(source), str(db / ADVISORY_DB_FOLDER))
     return db
+
+
+def use_seeded_advisory_db(project: Path, patched: str) -> None:
+    """Point the project's deny.toml at a local advisory database whose one advisory, against
+    PyO3, is patched in the versions `patched`."""
+    db = seeded_advisory_db(project.parent, patched)
+    config = project / "deny.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("[advisories]\n", f"[advisories]\ndb-path = '{db}'\n", 1), encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize(
@@ -179,12 +187,7 @@ def test_the_advisories_section_refuses_a_locked_crate_with_an_advisory(
     """The database lives on GitHub, out of reach here: a local copy with one advisory shows the
     rendered [advisories] section is valid and refuses what it should."""
     project = bake()
-    db = seeded_advisory_db(project.parent, patched)
-    config = project / "deny.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("[advisories]\n", f"[advisories]\ndb-path = '{db}'\n", 1), encoding="utf-8"
-    )
+    use_seeded_advisory_db(project, patched)
     proc = cargo_deny(project, "--offline", "--locked", "check", "advisories")
     if fails:
         assert proc.returncode != 0
@@ -218,12 +221,7 @@ def test_the_readmes_cargo_deny_commands_run(
     proc = cargo_deny(project, *offline.split("#")[0].split()[2:])
     assert proc.returncode == 0, proc.stdout
     assert check_all.split("#")[0].split() == ["cargo", "deny", "check"]
-    db = seeded_advisory_db(project.parent, ">= 0.0.0")
-    config = project / "deny.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("[advisories]\n", f"[advisories]\ndb-path = '{db}'\n", 1),
-        encoding="utf-8",
-    )
+    use_seeded_advisory_db(project, ">= 0.0.0")
     proc = cargo_deny(project, "--offline", "check")
     assert proc.returncode == 0, proc.stdout
     assert "advisories ok, bans ok, licenses ok, sources ok" in proc.stdout
@@ -249,9 +247,7 @@ def rebuild(tmp_path_factory: pytest.TempPathFactory, bake_session: Callable[...
     if os.name == "nt":
         pytest.skip("the README's rebuild commands build in the POSIX folder /tmp/<slug>")
     project = bake_session(project_name="Rebuild Check")
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "The release")
+    commit_all(project, "The release")
     git(project, "tag", "v0.1.0")
     elsewhere = tmp_path_factory.mktemp("another-folder") / project.name
     git(elsewhere.parent, "clone", "-q", str(project), str(elsewhere))
@@ -339,8 +335,8 @@ def test_the_sbom_lists_the_project_and_every_crate_compiled_into_the_extension(
 
 
 def test_the_readmes_sbom_command_lists_the_crates_of_a_wheel(rebuild: Rebuild, tmp_path: Path) -> None:
-    blocks = re.findall(r"```sh\n(.*?)```", (rebuild.project / "README.md").read_text(encoding="utf-8"), re.S)
-    (command,) = [block.strip() for block in blocks if "sboms" in block]
+    command = readme_block(rebuild.project, "python3 -c").strip()
+    assert "/sboms/" in command
     (tmp_path / "dist").mkdir()
     for wheel in rebuild.dists[0].glob("*.whl"):
         shutil.copy2(wheel, tmp_path / "dist")
@@ -374,9 +370,7 @@ def test_the_sdist_holds_exactly_the_project_after_a_build(
         if path.is_file() and path.relative_to(project).parts[0] not in NOT_IN_SDIST
     } | {"PKG-INFO"}
     if in_git:
-        git(project, "init", "-q")
-        git(project, "add", "-A")
-        git(project, "commit", "-qm", "project")
+        commit_all(project, "project")
     # What a build and a session leave behind: dist/ (a wheel and an sdist), target/, .venv/, .nox/.
     run(["maturin", "sdist", "--out", "dist"], cwd=project)
     (project / "dist" / "rust_in_python-0.1.0-cp310-abi3-manylinux_2_34_x86_64.whl").write_bytes(b"a wheel")

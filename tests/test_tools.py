@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_copier import ANSWERS_FILE, git, template_change, users_edit
+from test_copier import ANSWERS_FILE, template_change, users_edit
 from test_readme import console_blocks, shell, uv_env
 
 from conftest import (
@@ -26,6 +26,8 @@ from conftest import (
     TEMPLATE,
     build_env,
     child_env,
+    commit_all,
+    git,
     read_toml,
     run,
     runner_os,
@@ -147,7 +149,7 @@ def test_the_readme_test_command_runs_as_written_from_a_clean_clone(
     """On a stock machine (Debian's PEP 668 python3 first on PATH, uv, Rust), from a fresh clone,
     each form installs the test tools and runs plain `pytest`: here only the tests that render the
     default project (local_extensions and the hooks load), since the suite itself runs the rest."""
-    run(["git", "clone", "-q", template_repo, tmp_path / "clone"], cwd=tmp_path, env=build_env(**GIT_ENV))
+    git(tmp_path, "clone", "-q", str(template_repo), str(tmp_path / "clone"))
     env = {k: v for k, v in newcomer_env.items() if not k.startswith("PYTEST_")}
     command = readme_test_commands()[first_word] + ' -m "not build" tests/test_render.py -k defaults'
     out = shell(command, tmp_path / "clone", env, timeout=900)
@@ -230,9 +232,7 @@ def test_the_readmes_uvx_commands_copy_then_update_keeping_the_users_edit(
     shell(as_written(commands["copy with uvx"], template_git), work, env)
     project = work / "rust-in-python"
     assert (project / ANSWERS_FILE).is_file()
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "As made")
+    commit_all(project, "As made")
     edit = users_edit(project)
     line = template_change(template_git)
     shell(commands["update"], project, env)

@@ -377,6 +377,10 @@ def test_ci_measures_coverage_with_the_session_and_keeps_the_reports(rendered: d
         assert upload["with"]["path"] == "coverage" and upload["if"] == "${{ !cancelled() }}"
 
 
+# The step line that dates every file a job builds by the release commit.
+DATED_BY_THE_COMMIT = 'echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" >> "$GITHUB_ENV"'
+
+
 def test_release_wheels_build_in_one_folder_dated_by_the_release_commit(rendered: dict[str, Path]) -> None:
     """What a bit-for-bit rebuild needs (README, "Rebuild a release"): the pinned Rust, one build
     folder on every machine, SOURCE_DATE_EPOCH from the commit, all passed into the container."""
@@ -385,7 +389,7 @@ def test_release_wheels_build_in_one_folder_dated_by_the_release_commit(rendered
         wheels = jobs["wheels"]
         assert "/tmp/" in wheels["env"]["BUILD_DIR"] and "C:/" in wheels["env"]["BUILD_DIR"]
         runs = "\n".join(step.get("run", "") for step in wheels["steps"])
-        assert 'echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" >> "$GITHUB_ENV"' in runs
+        assert DATED_BY_THE_COMMIT in runs
         assert 'cp -R . "$BUILD_DIR"' in runs
         builds = [step["with"] for step in wheels["steps"] if "maturin-action" in step.get("uses", "")]
         assert builds
@@ -396,7 +400,7 @@ def test_release_wheels_build_in_one_folder_dated_by_the_release_commit(rendered
                 build["docker-options"] == "-e SOURCE_DATE_EPOCH -v ${{ env.BUILD_DIR }}:${{ env.BUILD_DIR }}"
             )
         sdist_runs = "\n".join(step.get("run", "") for step in jobs["sdist"]["steps"])
-        assert 'echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" >> "$GITHUB_ENV"' in sdist_runs
+        assert DATED_BY_THE_COMMIT in sdist_runs
 
 
 def tag_check(github: Path) -> str:
