@@ -39,7 +39,9 @@ VENV_BIN = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
 CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))["_pins"]
+# The template's cookiecutter.json, read once for every test module.
+CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+PINS = CONFIG["_pins"]
 # Every cargo the suite starts uses the Rust the rendered CI pins for lint (rustfmt and clippy
 # included); .ci/run installs it with rustup when it is missing.
 RUST_TOOLCHAIN = PINS["rust"]

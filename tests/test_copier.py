@@ -23,6 +23,7 @@ from pytest_copie.plugin import Copie
 from test_render import COMBINATIONS
 
 from conftest import (
+    CONFIG,
     GIT_ENV,
     PRE_GEN,
     QUESTIONS,
@@ -39,7 +40,6 @@ from conftest import (
 )
 
 MAKE_COPIER_YML = load_module(TEMPLATE / ".ci" / "make_copier_yml.py")
-CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
 COPIER_YML = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
 ANSWERS_FILE = ".copier-answers.yml"
 

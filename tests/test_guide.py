@@ -11,7 +11,6 @@ as it is, on a fresh project.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from repo_review.processor import process
 
 from conftest import (
     GIT_ENV,
+    PINS,
     TEMPLATE,
     answers_id,
     build_env,
@@ -39,7 +39,6 @@ from conftest import (
     venv_python,
 )
 
-PINS = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))["_pins"]
 pre_commit_pins = load_module(TEMPLATE / ".ci" / "pre_commit_pins.py")
 
 # Every rendered variant whose files differ in what the guide checks.

@@ -7,12 +7,10 @@ from typing import Any
 
 import pytest
 
-from conftest import TEMPLATE, load_module
+from conftest import CONFIG, PINS, TEMPLATE, load_module
 
 check_pins = load_module(TEMPLATE / ".ci" / "check_pins.py")
 
-CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
-PINS = CONFIG["_pins"]
 SNAPSHOT = json.loads((TEMPLATE / "tests" / "data" / "python-versions.json").read_text(encoding="utf-8"))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 from collections.abc import Callable
@@ -14,7 +13,7 @@ import tomllib
 import trove_classifiers
 import yaml
 
-from conftest import PINS, PRE_GEN, TEMPLATE, answers, answers_id, read_toml, render
+from conftest import CONFIG, PINS, PRE_GEN, answers, answers_id, read_toml, render
 
 COMBINATIONS = [
     {},
@@ -224,9 +223,8 @@ def test_slug_and_module_name_follow_the_project_name(project_name: str, slug: s
 def test_choice_menus_offer_what_the_hook_accepts_with_a_label_each(
     question: str, choices: tuple[str, ...]
 ) -> None:
-    config = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
-    assert tuple(config[question]) == choices
-    labels = config["__prompts__"][question]
+    assert tuple(CONFIG[question]) == choices
+    labels = CONFIG["__prompts__"][question]
     assert set(labels) == {"__prompt__", *choices}
 
 

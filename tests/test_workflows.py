@@ -19,7 +19,9 @@ import yaml
 
 from conftest import (
     CI_PYTHONS,
+    CONFIG,
     DEFAULTS,
+    PINS,
     TEMPLATE,
     answers_id,
     load_module,
@@ -31,8 +33,6 @@ from conftest import (
 
 check_pins = load_module(TEMPLATE / ".ci" / "check_pins.py")
 
-CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
-PINS = CONFIG["_pins"]
 SNAPSHOT = json.loads((TEMPLATE / "tests" / "data" / "python-versions.json").read_text(encoding="utf-8"))
 ACTION_TAGS = json.loads((TEMPLATE / "tests" / "data" / "action-tags.json").read_text(encoding="utf-8"))
 NEWEST = check_pins.minor(PINS["newest_python"])[1]

@@ -4,16 +4,12 @@ test_interpreters.py, which shares their builds; the sdist's files in test_suppl
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from conftest import TEMPLATE, run
+from conftest import CONFIG, PINS, run
 
 pytestmark = pytest.mark.build
 
-CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
-PINS = CONFIG["_pins"]
 ABI3T_FEATURE = "pyo3/abi3t-py" + PINS["abi3t_python"].replace(".", "")
 
 
