@@ -75,10 +75,10 @@ class AnswersGuard(Extension):
 def checked_answers(answers: dict[str, object]) -> object:
     """The project folder's name, once every answer has passed the hook's checks."""
     hook = _load_hook("pre_gen_project")
-    problems = hook.validate(answers)
+    problems = hook.validate(answers, _CONFIG)
     if problems:
         # Cookiecutter prints this exception's message alone and exits with status 1.
-        raise FailedHookException(hook.report(answers, problems))
+        raise FailedHookException(hook.report(answers, problems, _CONFIG))
     return answers["project_slug"]
 
 
@@ -137,7 +137,7 @@ def answer_problem(value: object, field: str, conf: Mapping[str, Any]) -> str:
     question and asks again; an answer nobody typed (`--data`, `--defaults`) cannot be asked
     again, so the run stops there, before anything is written, with cookiecutter's message."""
     hook = _load_hook("pre_gen_project")
-    problem = hook.CHECKS[field](value)
+    problem = hook.checks(_CONFIG)[field](value)
     if problem is None:
         return ""
     if conf["defaults"] or field in conf["data"]:

@@ -28,12 +28,6 @@ RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
 NOTHING_GENERATED = "Nothing was generated."
 
-# The choice questions, in the order of their menus (cookiecutter.json must agree).
-ABI3_FLOORS = ("3.10", "3.9", "3.11", "3.12", "3.13", "3.14", "3.15", "none")
-LAYOUTS = ("rust", "mixed")
-LICENSES = ("MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "none")
-YES_NO = ("yes", "no")
-
 RUST_KEYWORDS = frozenset(
     "abstract as async await become box break const continue crate do dyn else enum extern "
     "false final fn for gen if impl in let loop macro match mod move mut override priv pub ref "
@@ -182,26 +176,43 @@ def one_line(field: str, example: str, required: bool = False) -> Callable[[str]
     return check
 
 
-# Every question, in the order cookiecutter asks them.
-CHECKS: Mapping[str, Callable[[str], Problem | None]] = {
+# The rules of the text questions that must be more than one line of text. A question not named
+# here is one line of text; a menu's answer must be one of its choices.
+RULES: Mapping[str, Callable[[str], Problem | None]] = {
     "project_name": one_line("project_name", "Rust in Python", required=True),
     "project_slug": name_check("project_slug", project_slug_rule, "-", "rust-in-python"),
     "module_name": name_check("module_name", module_name_rule, "_", "fibo_rust"),
-    "abi3_floor": one_of("abi3_floor", ABI3_FLOORS),
-    "layout": one_of("layout", LAYOUTS),
-    "description": one_line("description", "Fibonacci numbers in Rust"),
     "author_name": one_line("author_name", "Ada Lovelace"),
     "author_email": check_author_email,
     "version": check_version,
-    "license": one_of("license", LICENSES),
-    "github_actions": one_of("github_actions", YES_NO),
 }
 
 
-def validate(answers: Mapping[str, object]) -> list[Problem]:
-    """Every problem with these answers; empty when all are valid."""
+def questions(config: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+    """Each question of cookiecutter.json, in the order it is asked, with its menu's choices
+    (none for a text question), read from its labels (`__prompts__`), which name every choice.
+    cookiecutter's context keeps them; where a context does not (cruft's), the rules alone."""
+    labels = config.get("__prompts__")
+    if not isinstance(labels, dict):
+        return dict.fromkeys(RULES, ())
+    return {
+        name: tuple(choice for choice in label if choice != "__prompt__") if isinstance(label, dict) else ()
+        for name, label in labels.items()
+    }
+
+
+def checks(config: Mapping[str, object]) -> dict[str, Callable[[str], Problem | None]]:
+    """The check of each question."""
+    return {
+        name: one_of(name, choices) if choices else RULES.get(name, one_line(name, "one line of text"))
+        for name, choices in questions(config).items()
+    }
+
+
+def validate(answers: Mapping[str, object], config: Mapping[str, object]) -> list[Problem]:
+    """Every problem with these answers to the questions of `config` (cookiecutter.json)."""
     problems = []
-    for field, check in CHECKS.items():
+    for field, check in checks(config).items():
         value = answers.get(field)
         if not isinstance(value, str):
             problems.append(Problem(field, value, "it must be text.", "..."))
@@ -240,7 +251,7 @@ def cookiecutter_words(
     return [python, "-m", "cookiecutter"]
 
 
-def rerun_command(answers: Mapping[str, object], problems: list[Problem]) -> str:
+def rerun_command(answers: Mapping[str, object], problems: list[Problem], fields: list[str]) -> str:
     """A POSIX shell command that renders the project with every answer given, each bad
     one replaced by its example and named in a comment at the end."""
     fixed = {problem.field: problem.example for problem in problems}
@@ -250,27 +261,27 @@ def rerun_command(answers: Mapping[str, object], problems: list[Problem]) -> str
     output_dir = answers.get("_output_dir")
     if output_dir and os.path.abspath(str(output_dir)) != os.path.abspath(os.curdir):
         words += ["--output-dir", str(output_dir)]
-    words += [f"{field}={fixed.get(field, answers.get(field, ''))}" for field in CHECKS]
+    words += [f"{field}={fixed.get(field, answers.get(field, ''))}" for field in fields]
     command = " ".join(shlex.quote(word) for word in words)
     return f"{command}  # replaced: {', '.join(fixed)}"
 
 
-def report(answers: Mapping[str, object], problems: list[Problem]) -> str:
+def report(answers: Mapping[str, object], problems: list[Problem], config: Mapping[str, object]) -> str:
     """The whole message for bad answers: one paragraph each, then the way back."""
     paragraphs = [f"rust-in-python: {problem}" for problem in problems]
     paragraphs.append(
         f"{NOTHING_GENERATED} This command keeps your other answers and uses the examples"
         " above for the ones marked at its end:"
     )
-    paragraphs.append("    " + rerun_command(answers, problems))
+    paragraphs.append("    " + rerun_command(answers, problems, list(questions(config))))
     return "\n" + "\n\n".join(paragraphs) + "\n"
 
 
 def main() -> int:
     answers = json.loads(RENDERED_ANSWERS)
-    problems = validate(answers)
+    problems = validate(answers, answers)
     if problems:
-        print(report(answers, problems), file=sys.stderr)
+        print(report(answers, problems, answers), file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -102,75 +102,32 @@ def compare_single_calls(n: int, runs: int, rust_only: bool) -> None:
         print(f"| Rust extension                | {rust_time:7.3f} |         - |")
 
 
-def in_threads(
-    call: Callable[[int], object], n: int, runs: int, workers: int
-) -> tuple[float, float]:
-    """Median seconds for `workers` calls one after another, then in as many threads."""
-    sequential = median_time(runs, lambda: [call(n) for _ in range(workers)])
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        threaded = median_time(runs, lambda: list(pool.map(call, [n] * workers)))
-    return sequential, threaded
-
-
 def usable_cpus() -> int:
-    """The CPUs this process may run on: its affinity mask (taskset, cgroups, containers),
-    not every CPU the machine has."""
-    process_cpu_count = getattr(os, "process_cpu_count", None)  # Python 3.13+
-    if process_cpu_count is not None:
-        return int(process_cpu_count() or 1)
+    """The CPUs this process may run on (taskset, containers), not all the machine has."""
+    count = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if count is not None:
+        return int(count() or 1)
     affinity = getattr(os, "sched_getaffinity", None)  # Linux
-    if affinity is not None:
-        return len(affinity(0))
-    return os.cpu_count() or 1
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 def compare_threads(n: int | None, runs: int) -> None:
+    """One call per usable CPU (two at least), one after another, then all at once in threads."""
     rust = {{ cookiecutter.module_name }}.fibo
     cpus = usable_cpus()
     workers = max(cpus, 2)
-    if n is None:
+    if n is None:  # calls of about PARALLEL_CALL seconds each
         one_call = max(timed(lambda: rust(25)), 1e-6)
         n = min(25 + math.ceil(math.log(PARALLEL_CALL / one_call, PHI)), MAX_N)
-    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
-    rows = [("Rust extension", n, *in_threads(rust, n, runs, workers))]
-    if not gil:
-        python_n = max(n - 9, 1)  # PHI ** 9, about 76 times less work: pure Python is 50-80x slower
-        rows.append(("pure Python", python_n, *in_threads(fibo_python, python_n, runs, workers)))
-    print()
-    usable = f"{cpus} usable CPU{'' if cpus == 1 else 's'}"
-    print(f"{workers} calls, one after another and then in {workers} threads ({usable}):")
-    for name, row_n, sequential, threaded in rows:
-        print(
-            f"  {name:<15} fibo({row_n}): {sequential:7.3f} s one after another,"
-            f" {threaded:7.3f} s in threads: {sequential / threaded:.1f}x as fast"
-        )
-    print(verdict(rows[0][2] / rows[0][3], workers=workers, cpus=cpus, gil=gil))
-
-
-FULL = 0.8  # of the ideal speed-up: the threads ran in parallel
-NONE = 1.2  # at most this speed-up: they took turns
-
-
-def verdict(speedup: float, workers: int, cpus: int, gil: bool) -> str:
-    """What the Rust threads figure shows, measured against the ideal speed-up, which is
-    min(workers, usable CPUs), and no more."""
-    ideal = min(workers, cpus)
-    measured = f"{speedup:.1f}x, against an ideal of {ideal}x"
-    if ideal < 2:
-        said = f"Only one CPU is usable here, so threads cannot run in parallel ({measured})."
-    elif speedup >= FULL * ideal:
-        released = " Rust released the GIL while it computed." if gil else ""
-        said = f"The threads ran in parallel ({measured}).{released}"
-    elif speedup > NONE:
-        said = (
-            f"The threads ran partly in parallel ({measured}): other programs or shared"
-            " virtual CPUs took part of the machine."
-        )
-    else:
-        held = " or the GIL held while Rust computes" if gil else ""
-        said = f"No parallel speed-up was measured ({measured}): the machine may be busy{held}."
-    free = "This Python is free-threaded: with no GIL, pure Python threads run in parallel too."
-    return said if gil else f"{free} {said}"
+    sequential = median_time(runs, lambda: [rust(n) for _ in range(workers)])
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        threaded = median_time(runs, lambda: list(pool.map(rust, [n] * workers)))
+    print(
+        f"\n{workers} calls of fibo({n}): {sequential:.3f} s one after another, {threaded:.3f} s in"
+        f" {workers} threads: {sequential / threaded:.1f}x as fast, where {cpus} usable CPU(s)"
+        f" allow at most {min(workers, cpus)}x.\nfibo releases the GIL while it computes, so"
+        " threads can run it on several CPUs at once."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
