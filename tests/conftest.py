@@ -1,12 +1,11 @@
-"""Fixtures for rendering the template and building what it renders.
+"""What every test module shares: the template's questions, the one table of answer
+combinations, the one way to render, and the helpers that build and run what it renders.
 
-Rendering goes through pytest-cookies (`cookies`, `cookies_session`), which runs
-cookiecutter with a config file of its own, so the user's `~/.cookiecutterrc` and
-replay folder are neither read nor written. Where the user-visible output is the
-point, `cookiecutter_cli` runs the real command line, also with a config of its own.
-
-Builds share one cargo target directory, kept between runs in `.cache/` (or
-`$RIP_CARGO_TARGET_DIR`), so each PyO3 configuration compiles once.
+The suite is isolated from the machine's user: at start-up it points cookiecutter, cruft,
+copier and git at configuration files of its own (an empty one each) and puts this Python's
+folder first on PATH, so every render and child process sees the same settings and tools,
+whatever the user's own configuration and whether or not the venv is activated.
+Builds share a cargo target directory per worker, under `.cache/` (or `$RIP_CARGO_TARGET_DIR`).
 """
 
 from __future__ import annotations
@@ -21,56 +20,34 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 import tomllib
-import yaml
 from cookiecutter.generate import generate_context
+from cookiecutter.main import cookiecutter
 from cookiecutter.prompt import prompt_for_config
 
 TEMPLATE = Path(__file__).resolve().parent.parent
-# Where a venv keeps its executables, and their suffix, on this platform.
 VENV_BIN = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
-CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
-# The template's cookiecutter.json, read once for every test module.
+CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
 CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
 PINS = CONFIG["_pins"]
-# Every cargo the suite starts uses the Rust the rendered CI pins for lint (rustfmt and clippy
-# included); .ci/run installs it with rustup when it is missing.
-RUST_TOOLCHAIN = PINS["rust"]
 RUSTUP_OPTIONS = "--profile minimal --component rustfmt,clippy,llvm-tools"
-# The cargo tools the rendered projects run (supply chain, coverage), as the README installs them.
 CARGO_TOOLS = f"cargo-deny@{PINS['cargo_deny']} cargo-llvm-cov@{PINS['cargo_llvm_cov']}"
-
-# The CPythons the suite requires under CI=true, for each runner OS (as GitHub's RUNNER_OS
-# names it), with what needs each. The template's own test.yml installs exactly these on each
-# row (test_workflows.py compares the two); a CPython a runner cannot have is left out of its
-# row here, with the reason beside the row.
-_REQUIRED = {
-    "3.9": "floor 3.9: its dev group's pytest 8 and its nox tests session run on CPython 3.9",
-    "3.10": "the default floor: its abi3 wheel is installed on the floor itself",
-    "3.11": "runs the suite (the last setup-python step, so it is `python`)",
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
 }
-CI_PYTHONS: dict[str, dict[str, str]] = {
-    # setup-python has all three on ubuntu-24.04 (not on ubuntu-26.04: no 3.9), on macos-26
-    # (arm64) and on windows-2025 (x64): tests/data/python-versions.json.
-    "Linux": _REQUIRED,
-    "macOS": _REQUIRED,
-    "Windows": _REQUIRED,
-}
-
-
-def runner_os() -> str:
-    """This machine's OS as GitHub's RUNNER_OS names it."""
-    system = platform.system()
-    return {"Darwin": "macOS"}.get(system, system)
 
 
 def load_module(path: Path) -> ModuleType:
@@ -84,12 +61,58 @@ def load_module(path: Path) -> ModuleType:
 
 PRE_GEN = load_module(TEMPLATE / "hooks" / "pre_gen_project.py")
 POST_GEN = load_module(TEMPLATE / "hooks" / "post_gen_project.py")
-QUESTIONS = list(PRE_GEN.CHECKS)
+# The questions in the order they are asked, with each menu's choices, as cookiecutter.json has them.
+QUESTIONS = PRE_GEN.questions(CONFIG)
+MENUS = {name: choices for name, choices in QUESTIONS.items() if choices}
+
+
+# --- Isolation from the user's configuration and PATH ------------------------------------------
+
+_ISOLATED = tempfile.TemporaryDirectory(prefix="rip-suite-config-")
+
+
+def isolated_environ() -> dict[str, str]:
+    """The settings every render and child process of the suite gets: empty configurations of
+    cookiecutter (and so cruft), copier and git, and this Python's folder first on PATH."""
+    home = Path(_ISOLATED.name)
+    config = home / "cookiecutter.yaml"
+    config.write_text(
+        f"cookiecutters_dir: {json.dumps(str(home / 'templates'))}\n"
+        f"replay_dir: {json.dumps(str(home / 'replay'))}\n",
+        encoding="utf-8",
+    )
+    (home / "copier.yml").write_text("{}\n", encoding="utf-8")
+    (home / "gitconfig").write_text("", encoding="utf-8")
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return {
+        "COOKIECUTTER_CONFIG": str(config),
+        "COPIER_SETTINGS_PATH": str(home / "copier.yml"),
+        "GIT_CONFIG_GLOBAL": str(home / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": path,
+    }
+
+
+os.environ.update(isolated_environ())
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """This environment for a child process: UTF-8 for every child Python, the pinned Rust, and
+    no venv, PYTHONPATH or `UV` leaking in (`uv run pytest` sets it; the suite's children are
+    not started by uv)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "UV")}
+    env.update(PYTHONUTF8="1", PYTHONIOENCODING="utf-8", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.update(RUSTUP_TOOLCHAIN=PINS["rust"], **GIT_ENV)
+    env.update(extra)
+    return env
+
+
+# --- The answers, and the one table of combinations the suite renders --------------------------
 
 
 def answers(**overrides: str) -> dict[str, str]:
-    """Every answer cookiecutter gives with `--no-input` and these overrides
-    (derived defaults such as the slug rendered), as the hooks see them."""
+    """Every answer cookiecutter gives with `--no-input` and these overrides (derived defaults
+    such as the slug rendered), as the hooks see them."""
     context = generate_context(context_file=str(TEMPLATE / "cookiecutter.json"), extra_context=overrides)
     rendered = prompt_for_config(context, no_input=True)
     return {key: rendered[key] for key in [*QUESTIONS, "__min_python"]}
@@ -98,85 +121,90 @@ def answers(**overrides: str) -> dict[str, str]:
 DEFAULTS = answers()
 
 
-def answers_id(overrides: Mapping[str, str]) -> str:
-    """A readable test id for a set of answers."""
-    return ",".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
+@dataclass(frozen=True)
+class Variant:
+    """A combination of answers (the others default)."""
+
+    id: str
+    answers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def all_answers(self) -> dict[str, str]:
+        return answers(**self.answers)
+
+    @property
+    def has_workflows(self) -> bool:
+        return self.all_answers["github_actions"] == "yes"
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+# The defaults, every other choice of every menu, and combinations whose files differ otherwise.
+VARIANTS = [
+    Variant("defaults"),
+    *(
+        Variant(f"{name}={choice}", {name: choice})
+        for name, choices in MENUS.items()
+        for choice in choices[1:]
+    ),
+    Variant(
+        "mixed at 3.10, two licences",
+        {
+            "project_name": "Mixed Fib",
+            "layout": "mixed",
+            "abi3_floor": "3.10",
+            "license": "MIT OR Apache-2.0",
+        },
+    ),
+    Variant(
+        "mixed, none, bare",
+        {"layout": "mixed", "abi3_floor": "none", "github_actions": "no", "license": "none"},
+    ),
+    Variant(
+        "other names",
+        {"project_name": "Fast Fib", "module_name": "fast_fib", "version": "2.3.4", "author_email": ""},
+    ),
+    Variant("names apart", {"project_name": "Zahlen", "project_slug": "zahlen-rs", "module_name": "zahlen"}),
+    Variant("text to escape", {"description": 'Quotes " and \\ and ünïcode ✓', "author_name": "Ada L."}),
+]
 
 
-def baked(result: Any) -> Path:
-    """The project folder of a pytest-cookies result; the test fails if rendering failed."""
-    exception = result.exception  # (printing the Result itself raises a DeprecationWarning)
-    if exception is not None:
-        pytest.fail(f"rendering failed: {exception!r}", pytrace=False)
-    return Path(result.project_path)
+def variants(where: Callable[[Variant], bool] = lambda _: True) -> list[Any]:
+    """The rows of VARIANTS a test takes, as pytest parameters."""
+    return [pytest.param(v, id=v.id) for v in VARIANTS if where(v)]
 
 
-@pytest.fixture
-def bake(cookies: Any) -> Callable[..., Path]:
-    """Render with these answers (the others default): `bake(module_name="x")`."""
-
-    def _bake(**overrides: str) -> Path:
-        return baked(cookies.bake(template=str(TEMPLATE), extra_context=overrides))
-
-    return _bake
-
-
-@pytest.fixture(scope="session")
-def bake_session(cookies_session: Any) -> Callable[..., Path]:
-    """`bake` for session-scoped fixtures: one render shared by many tests."""
-
-    def _bake(**overrides: str) -> Path:
-        return baked(cookies_session.bake(template=str(TEMPLATE), extra_context=overrides))
-
-    return _bake
+# --- Rendering ----------------------------------------------------------------------------------
 
 
 def render(output_dir: Path, **overrides: str) -> Path:
-    """Render into `output_dir` (for fixtures that cannot take `bake`), through pytest-cookies
-    with a config file of its own."""
-    from pytest_cookies.plugin import Cookies
-
+    """The project cookiecutter renders into `output_dir` with these answers (the others
+    default), with the suite's own empty configuration."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    config = write_cookiecutter_config(output_dir.parent / f".{output_dir.name}-cookiecutter")
-    cookies = Cookies(str(TEMPLATE), lambda _name: output_dir, config)
-    return baked(cookies.bake(extra_context=overrides))
-
-
-def write_cookiecutter_config(folder: Path) -> Path:
-    """An empty cookiecutter config that keeps its replay and clone folders in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    config = folder / "config.yaml"
-    config.write_text(
-        f"cookiecutters_dir: {json.dumps(str(folder / 'templates'))}\n"
-        f"replay_dir: {json.dumps(str(folder / 'replay'))}\n",
-        encoding="utf-8",
+    return Path(
+        cookiecutter(str(TEMPLATE), no_input=True, extra_context=overrides, output_dir=str(output_dir))
     )
-    return config
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    """This environment, with UTF-8 for every child Python and no venv or PYTHONPATH leaking in
-    (nor `UV`, which `uv run pytest` sets: the suite's children are not started by uv)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "UV")}
-    env.update(PYTHONUTF8="1", PYTHONIOENCODING="utf-8", PIP_DISABLE_PIP_VERSION_CHECK="1")
-    env.update(RUSTUP_TOOLCHAIN=RUST_TOOLCHAIN)
-    env.update(extra)
-    return env
-
-
-@pytest.fixture(scope="session")
-def cookiecutter_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_cookiecutter_config(tmp_path_factory.mktemp("cookiecutter-config"))
 
 
 @pytest.fixture
-def cookiecutter_cli(cookiecutter_config: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run the `cookiecutter` command as a user would, with an empty config of the suite's own;
-    `.stdout` is everything it prints, in order."""
+def bake(tmp_path: Path) -> Callable[..., Path]:
+    """A fresh render of its own for a test that changes it: `bake(module_name="x")`."""
+    return functools.partial(render, tmp_path / "out")
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """`rendered(**answers)`: one render per combination for this worker, for tests that only
+    read it (or build it without changing a file)."""
+
+    @functools.cache
+    def _render(frozen: tuple[tuple[str, str], ...]) -> Path:
+        return render(tmp_path_factory.mktemp("rendered"), **dict(frozen))
+
+    return lambda **overrides: _render(tuple(sorted(overrides.items())))
+
+
+@pytest.fixture
+def cookiecutter_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the `cookiecutter` command as a user would; `.stdout` is all it prints, in order."""
 
     def _run(*args: str, cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -186,7 +214,7 @@ def cookiecutter_cli(cookiecutter_config: Path) -> Callable[..., subprocess.Comp
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             encoding="utf-8",
-            env=child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config), **env),
+            env=child_env(**env),
             timeout=120,
             check=False,
         )
@@ -194,18 +222,32 @@ def cookiecutter_cli(cookiecutter_config: Path) -> Callable[..., subprocess.Comp
     return _run
 
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-}
+def read_toml(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def doc_blocks(document: Path, language: str = "console") -> list[str]:
+    """The fenced blocks of one language in a Markdown file."""
+    return re.findall(rf"```{language}\n(.*?)```", document.read_text(encoding="utf-8"), re.S)
+
+
+# --- git ----------------------------------------------------------------------------------------
+
+
+def git(cwd: Path, *args: str) -> str:
+    return run(["git", *args], cwd=cwd).stdout
+
+
+def commit_all(folder: Path, message: str) -> None:
+    """Make `folder` a git repository whose one commit holds all its files."""
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", message]):
+        git(folder, *args)
 
 
 @pytest.fixture(scope="module")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A local git clone of the template as it is in this working tree (GitHub cannot be
-    reached here: it stands in for `gh:<owner>/rust-in-python`)."""
+    """A local git clone of the template as it is in this working tree (it stands in for
+    `gh:<owner>/rust-in-python`: GitHub cannot be reached here)."""
     repo = tmp_path_factory.mktemp("template") / "rust-in-python"
     ignore = shutil.ignore_patterns(".git", ".cache", ".venv", "__pycache__", ".pytest_cache", ".hypothesis")
     shutil.copytree(TEMPLATE, repo, ignore=ignore)
@@ -213,15 +255,29 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def git(cwd: Path, *args: str) -> str:
-    """git in `cwd`, as the tests' author; what it printed."""
-    return run(["git", *args], cwd=cwd, env=build_env(**GIT_ENV)).stdout
+# copier's and cruft's updates: a change of the template's, and an edit of the user's, both kept.
+ANSWERS_FILE = ".copier-answers.yml"
 
 
-def commit_all(folder: Path, message: str) -> None:
-    """Make `folder` a git repository whose one commit holds all its files."""
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", message]):
-        git(folder, *args)
+def template_change(template: Path) -> str:
+    """Commit a change to the rendered README in the template repository; return the new line."""
+    line = "A line the template added after the project was made."
+    readme = template / "{{cookiecutter.project_slug}}" / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    git(template, "commit", "-qam", "Template change")
+    return line
+
+
+def users_edit(project: Path) -> str:
+    """Commit an edit of the user's to src/lib.rs; return it."""
+    edit = "// The user's own note, which an update must keep.\n"
+    lib = project / "src" / "lib.rs"
+    lib.write_text(lib.read_text(encoding="utf-8") + edit, encoding="utf-8")
+    git(project, "commit", "-qam", "The user's edit")
+    return edit
+
+
+# --- Processes ----------------------------------------------------------------------------------
 
 
 def cargo_target_dir() -> Path:
@@ -280,21 +336,47 @@ def with_tools(env: dict[str, str], *names: str) -> dict[str, str]:
     return {**env, "PATH": os.pathsep.join([*folders, env["PATH"]])}
 
 
+def git_bash(git: str | None) -> Path | None:
+    """Git for Windows' bash, from the `git` that PATH resolves: Git's `cmd\\`, `bin\\` or
+    `mingw64\\bin\\` folder (a bash step on the runners puts `/mingw64/bin` first)."""
+    if git is None:
+        return None
+    folder = Path(git).resolve().parent
+    root = folder.parent.parent if folder.parent.name.lower() == "mingw64" else folder.parent
+    return root / "bin" / "bash.exe"
+
+
 def posix_shell(name: str = "sh") -> str:
     """The full path of a shell, the only way the suite starts one (test_style.py checks):
     `sh` or `bash` from PATH on Linux and macOS; Git's bash on Windows, never WSL's `bash.exe`
     in System32, which Windows finds before PATH for a bare `bash` (runner-images#12646)."""
     if os.name != "nt":
         return tool(name)
-    git = shutil.which("git")
-    candidates = [Path(git).resolve().parent.parent / "bin" / "bash.exe"] if git else []
-    for candidate in candidates:
-        if candidate.is_file():
-            return str(candidate)
+    bash = git_bash(shutil.which("git"))
+    if bash is not None and bash.is_file():
+        return str(bash)
     message = "no Git for Windows bash found to run POSIX shell commands"
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+def shell(script: str, cwd: Path, env: dict[str, str], timeout: int = 900) -> str:
+    """Run `script` as one POSIX shell script that stops at the first failing command (and
+    shows each command before it runs); return all it printed."""
+    proc = run([posix_shell(), "-c", f"set -ex\n{script}"], cwd=cwd, env=env, timeout=timeout)
+    return proc.stdout + proc.stderr
+
+
+def uv_env(**extra: str) -> dict[str, str]:
+    """uv with this machine's Pythons only (it may not download one)."""
+    env = build_env(UV_PYTHON=sys.executable, UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
+    return with_tools(env, "uv")
+
+
+def passed(out: str) -> bool:
+    """pytest ran and reported passes and no failure (cargo test's "0 failed" is fine)."""
+    return bool(re.search(r"\b[1-9]\d* passed", out)) and not re.search(r"\b[1-9]\d* failed", out)
 
 
 def venv_python(venv: Path) -> Path:
@@ -323,7 +405,19 @@ def pinned_test_tools(project: Path) -> list[str]:
     return [pin for pin in dev if pin.startswith(("pytest==", "mypy=="))]
 
 
-# --- The CPython interpreters installed on this machine -------------------------------------
+# --- The CPython interpreters installed on this machine -----------------------------------------
+
+# The CPythons the suite requires under CI=true on every runner OS, and what needs each; the
+# template's own test.yml installs exactly these (test_workflows.py compares the two).
+CI_PYTHONS = {
+    "3.10": "the oldest floor: its abi3 wheel is installed on the floor itself",
+    "3.11": "runs the suite (the last setup-python step, so it is `python`)",
+}
+
+
+def runner_os() -> str:
+    """This machine's OS as GitHub's RUNNER_OS names it."""
+    return {"Darwin": "macOS"}.get(platform.system(), platform.system())
 
 
 @dataclass(frozen=True)
@@ -376,21 +470,6 @@ def interpreters() -> tuple[Interpreter, ...]:
         if interpreter is not None:
             found.setdefault((interpreter.version, interpreter.free_threaded), interpreter)
     return tuple(sorted(found.values(), key=lambda i: (i.version, i.free_threaded)))
-
-
-def required_cpython(version: str) -> Path:
-    """The CPython `version` installed here. Missing, the test skips; under CI=true it fails,
-    and the version must be one CI_PYTHONS declares for this OS (test.yml installs those)."""
-    for interpreter in interpreters():
-        if interpreter.name == version:
-            return exercised(interpreter).path
-    message = f"CPython {version} is not installed here (pyenv install {version} provides it)"
-    if IN_CI:
-        declared = CI_PYTHONS.get(runner_os(), {})
-        if version not in declared:
-            message += f"; CI_PYTHONS in tests/conftest.py does not list it for {runner_os()}"
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def gil_interpreters(at_least: tuple[int, int] = (0, 0)) -> list[Interpreter]:
@@ -473,62 +552,23 @@ class Built:
         return run(list(args), cwd=self.project, env=self.env(**extra))
 
 
-# The rendered variants built into a wheel and installed here: the mixed layout with another
-# module name and floor, and version-specific wheels in the default layout. (The default
-# project is built by the README test, and its floor's wheel by test_interpreters.py.)
-BUILD_VARIANTS = {
-    "mixed-fast_fib-3.11": {
-        "layout": "mixed",
-        "module_name": "fast_fib",
-        "project_slug": "fast-fib",
-        "abi3_floor": "3.11",
-        "license": "MIT OR Apache-2.0",
-    },
-    "abi3-none": {"abi3_floor": "none", "module_name": "fibo_native", "license": "none"},
-}
+# The rows of VARIANTS built into a wheel and installed: the mixed layout with its own names and
+# floor, and version-specific wheels. (The default project is built by the README test.)
+BUILT = ["mixed at 3.10, two licences", "abi3_floor=none"]
 
 
-@pytest.fixture(scope="session", params=list(BUILD_VARIANTS))
+@pytest.fixture(scope="session", params=BUILT)
 def built(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    bake_session: Callable[..., Path],
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, rendered: Callable[..., Path]
 ) -> Iterator[Built]:
     """Render a variant, make a venv with the tools its tests run, then build its wheel with
     pip and install it there (what `pip install .` does)."""
-    overrides = BUILD_VARIANTS[request.param]
-    project = bake_session(**overrides)
-    root = tmp_path_factory.mktemp(request.param)
+    (variant,) = [v for v in VARIANTS if v.id == request.param]
+    project = rendered(**variant.answers)
+    root = tmp_path_factory.mktemp("built")
     venv = make_venv(root, sys.executable, *pinned_test_tools(project))
     py = venv_python(venv)
-    dist = root / "dist"
-    run([py, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, "."], cwd=project)
-    (wheel,) = dist.glob("*.whl")
+    run([py, "-m", "pip", "wheel", "-q", "--no-deps", "-w", root / "dist", "."], cwd=project)
+    (wheel,) = (root / "dist").glob("*.whl")
     run([py, "-m", "pip", "install", "-q", wheel], cwd=project)
-    yield Built(answers=answers(**overrides), project=project, venv=venv, wheel=wheel)
-
-
-@pytest.fixture(scope="session")
-def ci_wheels(
-    bake_session: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[str], list[Path]]:
-    """`ci_wheels(floor)`: the wheels the build steps of the rendered ci.yml make for a
-    default project with that floor, built here once each (unoptimised: the tags do not
-    depend on the profile). Interpreters missing here come from maturin's bundled data."""
-    built: dict[str, list[Path]] = {}
-
-    def wheels(floor: str) -> list[Path]:
-        if floor not in built:
-            project = bake_session(abi3_floor=floor)
-            ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
-            steps = ci["jobs"]["build"]["steps"]
-            dist = tmp_path_factory.mktemp(f"ci-wheels-{floor}")
-            for step in steps:
-                if "maturin-action" in step.get("uses", ""):
-                    args = step["with"]["args"].replace("--release", "--profile dev")
-                    args = args.replace("--out dist", f"--out {dist}")
-                    run(["maturin", "build", *args.split()], cwd=project)
-            built[floor] = sorted(dist.glob("*.whl"))
-        return built[floor]
-
-    return wheels
+    yield Built(answers=variant.all_answers, project=project, venv=venv, wheel=wheel)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,193 +15,135 @@ import tomllib
 import trove_classifiers
 import yaml
 
-from conftest import CONFIG, PINS, PRE_GEN, answers, answers_id, read_toml, render
-
-COMBINATIONS = [
-    {},
-    *({"abi3_floor": floor} for floor in PRE_GEN.ABI3_FLOORS[1:]),
-    *({"license": license_} for license_ in PRE_GEN.LICENSES[1:]),
-    {"layout": "mixed"},
-    {"layout": "mixed", "abi3_floor": "none", "github_actions": "no", "license": "none"},
-    {"github_actions": "no"},
-    {"module_name": "fast_fib", "project_name": "Fast Fib", "version": "2.3.4", "author_email": ""},
-]
+from conftest import CONFIG, MENUS, PINS, QUESTIONS, TEMPLATE, Variant, answers, read_toml, variants
 
 
-@pytest.fixture(scope="module", params=COMBINATIONS, ids=answers_id)
-def rendered(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[dict[str, str], Path]:
-    """Each combination rendered once for this module's tests, which only read it."""
-    return answers(**request.param), render(tmp_path_factory.mktemp("render"), **request.param)
+@pytest.fixture(params=variants())
+def project(request: pytest.FixtureRequest, rendered: Callable[..., Path]) -> tuple[dict[str, str], Path]:
+    """(every answer, the project) for each row of VARIANTS, rendered once per worker."""
+    variant: Variant = request.param
+    return variant.all_answers, rendered(**variant.answers)
 
 
 def files(project: Path) -> list[Path]:
     return sorted(p for p in project.rglob("*") if p.is_file())
 
 
-def test_no_template_syntax_is_left(rendered: tuple[dict[str, str], Path]) -> None:
-    _, project = rendered
+def test_no_template_syntax_is_left(project: tuple[dict[str, str], Path]) -> None:
+    _, root = project
     leftovers = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#|cookiecutter")
-    for path in files(project):
-        assert not leftovers.search(str(path.relative_to(project))), path
+    for path in files(root):
+        assert not leftovers.search(str(path.relative_to(root))), path
         text = path.read_text(encoding="utf-8")
         assert not leftovers.search(text), f"{path}: {leftovers.search(text)}"
 
 
-def test_toml_yaml_and_python_files_parse(rendered: tuple[dict[str, str], Path]) -> None:
-    _, project = rendered
-    for path in files(project):
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix in (".yml", ".yaml"):
-            yaml.safe_load(text)
-        elif path.suffix in (".py", ".pyi"):
-            ast.parse(text, filename=str(path))
+def test_toml_yaml_and_python_files_parse(project: tuple[dict[str, str], Path]) -> None:
+    parsers = {
+        ".toml": tomllib.loads,
+        ".yml": yaml.safe_load,
+        ".yaml": yaml.safe_load,
+        ".py": ast.parse,
+        ".pyi": ast.parse,
+    }
+    for path in files(project[1]):
+        if path.suffix in parsers:
+            parsers[path.suffix](path.read_text(encoding="utf-8"))
 
 
-def test_no_empty_folder_is_left(rendered: tuple[dict[str, str], Path]) -> None:
-    _, project = rendered
-    empty = [d for d, dirs, names in os.walk(project) if not dirs and not names]
-    assert empty == []
+def test_no_empty_folder_is_left(project: tuple[dict[str, str], Path]) -> None:
+    assert [d for d, dirs, names in os.walk(project[1]) if not dirs and not names] == []
 
 
-def test_abi3_floor_sets_the_pyo3_feature_and_requires_python(
-    rendered: tuple[dict[str, str], Path],
+def test_abi3_floor_sets_the_pyo3_feature_requires_python_and_classifiers(
+    project: tuple[dict[str, str], Path],
 ) -> None:
-    answers, project = rendered
-    floor = answers["abi3_floor"]
-    pyo3 = read_toml(project / "Cargo.toml")["dependencies"]["pyo3"]
-    pyproject = read_toml(project / "pyproject.toml")
-    assert pyproject["project"]["requires-python"] == f">={answers['__min_python']}"
-    if floor == "none":
-        assert "features" not in pyo3
-    else:
-        assert answers["__min_python"] == floor
-        assert pyo3["features"] == [f"abi3-py{floor.replace('.', '')}"]
-
-
-def test_classifiers_name_every_python_the_floor_serves_and_free_threading(
-    rendered: tuple[dict[str, str], Path],
-) -> None:
-    answers, project = rendered
-    classifiers = read_toml(project / "pyproject.toml")["project"]["classifiers"]
+    given, root = project
+    floor, first = given["abi3_floor"], given["__min_python"]
+    pyo3 = read_toml(root / "Cargo.toml")["dependencies"]["pyo3"]
+    metadata = read_toml(root / "pyproject.toml")["project"]
+    assert metadata["requires-python"] == f">={first}"
+    assert pyo3.get("features") == (None if floor == "none" else [f"abi3-py{floor.replace('.', '')}"])
+    classifiers = metadata["classifiers"]
     assert set(classifiers) <= trove_classifiers.classifiers  # each one PyPI accepts
     newest = int(PINS["newest_python"].split(".")[1])
-    first = int(answers["__min_python"].split(".")[1])
     versions = [c.rsplit(" :: ", 1)[1] for c in classifiers if re.fullmatch(r".*Python :: 3\.\d+", c)]
-    assert versions == [f"3.{minor}" for minor in range(first, newest + 1)]
-    assert "Programming Language :: Python :: 3 :: Only" in classifiers
+    assert versions == [f"3.{minor}" for minor in range(int(first.split(".")[1]), newest + 1)]
     # The release ships cp314t and abi3t wheels whatever the floor (floors never pass 3.15).
     assert "Programming Language :: Python :: Free Threading :: 3 - Stable" in classifiers
 
 
-def test_project_urls_name_the_repository_with_a_placeholder_the_user_is_told_to_replace(
-    rendered: tuple[dict[str, str], Path],
-) -> None:
-    answers, project = rendered
-    urls = read_toml(project / "pyproject.toml")["project"]["urls"]
-    assert urls == {"Repository": f"https://github.com/OWNER/{answers['project_slug']}"}
-    assert "# A placeholder: put the project's real repository here" in (
-        project / "pyproject.toml"
-    ).read_text(encoding="utf-8")
-
-
-def test_uv_rebuilds_when_any_input_of_the_build_changes(rendered: tuple[dict[str, str], Path]) -> None:
-    _, project = rendered
-    keys = read_toml(project / "pyproject.toml")["tool"]["uv"]["cache-keys"]
-    files_ = {key["file"] for key in keys}
-    assert files_ == {"pyproject.toml", "Cargo.toml", "Cargo.lock", ".cargo/config.toml", "src/**/*.rs"}
-    for pattern in files_:
-        assert list(project.glob(pattern)), pattern  # each names a file the project has
+def test_uv_rebuilds_when_any_input_of_the_build_changes(project: tuple[dict[str, str], Path]) -> None:
+    _, root = project
+    keys = {key["file"] for key in read_toml(root / "pyproject.toml")["tool"]["uv"]["cache-keys"]}
+    assert keys == {"pyproject.toml", "Cargo.toml", "Cargo.lock", "src/**/*.rs"}
+    assert all(list(root.glob(pattern)) for pattern in keys)  # each names a file the project has
 
 
 def test_module_name_names_the_library_the_binary_and_the_import(
-    rendered: tuple[dict[str, str], Path],
+    project: tuple[dict[str, str], Path],
 ) -> None:
-    answers, project = rendered
-    module = answers["module_name"]
-    cargo = read_toml(project / "Cargo.toml")
+    given, root = project
+    module = given["module_name"]
+    cargo = read_toml(root / "Cargo.toml")
     assert cargo["lib"]["name"] == module
     assert cargo["lib"]["crate-type"] == ["cdylib", "rlib"]
     assert [b["name"] for b in cargo["bin"]] == [module.replace("_", "-") + "-timer"]
-    assert f"use {module}::fibo;" in (project / "src" / "main.rs").read_text()
-    assert f"import {module}\n" in (project / "compare.py").read_text()
+    assert f"use {module}::fibo;" in (root / "src" / "main.rs").read_text(encoding="utf-8")
+    assert f"import {module}\n" in (root / "compare.py").read_text(encoding="utf-8")
 
 
-def test_layout_places_the_stub_where_type_checkers_look(
-    rendered: tuple[dict[str, str], Path],
-) -> None:
-    answers, project = rendered
-    module = answers["module_name"]
-    maturin = read_toml(project / "pyproject.toml")["tool"]["maturin"]
-    lib_rs = (project / "src" / "lib.rs").read_text()
-    if answers["layout"] == "mixed":
-        package = project / "python" / module
+def test_layout_places_the_stub_where_type_checkers_look(project: tuple[dict[str, str], Path]) -> None:
+    given, root = project
+    module = given["module_name"]
+    maturin = read_toml(root / "pyproject.toml")["tool"]["maturin"]
+    lib_rs = (root / "src" / "lib.rs").read_text(encoding="utf-8")
+    if given["layout"] == "mixed":
+        package = root / "python" / module
         assert sorted(p.name for p in package.iterdir()) == ["__init__.py", "_core.pyi", "py.typed"]
-        assert maturin["module-name"] == f"{module}._core"
-        assert maturin["python-source"] == "python"
+        assert (maturin["module-name"], maturin["python-source"]) == (f"{module}._core", "python")
         assert '#[pyo3::pymodule(name = "_core")]' in lib_rs
-        assert not (project / f"{module}.pyi").exists()
+        assert not (root / f"{module}.pyi").exists()
     else:
-        assert (project / f"{module}.pyi").is_file()
-        assert not (project / "python").exists()
+        assert (root / f"{module}.pyi").is_file() and not (root / "python").exists()
         assert "module-name" not in maturin
         assert f'#[pyo3::pymodule(name = "{module}")]' in lib_rs
 
 
-def test_license_answer_chooses_license_files_and_metadata(
-    rendered: tuple[dict[str, str], Path],
-) -> None:
-    answers, project = rendered
-    license_ = answers["license"]
-    present = sorted(p.name for p in project.glob("LICENSE*"))
-    expected = {
-        "none": [],
-        "MIT OR Apache-2.0": ["LICENSE-APACHE", "LICENSE-MIT"],
-    }.get(license_, ["LICENSE"])
-    assert present == expected
-    cargo = read_toml(project / "Cargo.toml")["package"]
-    pyproject = read_toml(project / "pyproject.toml")["project"]
-    if license_ == "none":
-        assert "license" not in cargo and "license" not in pyproject
-    else:
-        assert cargo["license"] == pyproject["license"] == license_
+def test_license_answer_chooses_license_files_and_metadata(project: tuple[dict[str, str], Path]) -> None:
+    given, root = project
+    license_ = given["license"]
+    expected = {"none": [], "MIT OR Apache-2.0": ["LICENSE-APACHE", "LICENSE-MIT"]}.get(license_, ["LICENSE"])
+    assert sorted(p.name for p in root.glob("LICENSE*")) == expected
+    cargo = read_toml(root / "Cargo.toml")["package"]
+    pyproject = read_toml(root / "pyproject.toml")["project"]
+    assert cargo.get("license") == pyproject.get("license") == (None if license_ == "none" else license_)
 
 
-def test_github_actions_answer_chooses_the_workflows(rendered: tuple[dict[str, str], Path]) -> None:
-    answers, project = rendered
-    has_workflows = (project / ".github").exists()
-    assert has_workflows == (answers["github_actions"] == "yes")
+def test_github_actions_answer_chooses_the_workflows(project: tuple[dict[str, str], Path]) -> None:
+    given, root = project
+    assert (root / ".github").exists() == (given["github_actions"] == "yes")
 
 
-def test_version_is_written_once_in_cargo_toml(rendered: tuple[dict[str, str], Path]) -> None:
-    answers, project = rendered
-    assert read_toml(project / "Cargo.toml")["package"]["version"] == answers["version"]
-    pyproject = read_toml(project / "pyproject.toml")["project"]
+def test_version_is_written_once_and_metadata_agrees(project: tuple[dict[str, str], Path]) -> None:
+    given, root = project
+    cargo = read_toml(root / "Cargo.toml")["package"]
+    pyproject = read_toml(root / "pyproject.toml")["project"]
+    assert cargo["version"] == given["version"]
     assert "version" not in pyproject and pyproject["dynamic"] == ["version"]
-
-
-def test_metadata_is_the_same_in_cargo_toml_and_pyproject(
-    rendered: tuple[dict[str, str], Path],
-) -> None:
-    answers, project = rendered
-    cargo = read_toml(project / "Cargo.toml")["package"]
-    pyproject = read_toml(project / "pyproject.toml")["project"]
-    assert cargo["name"] == pyproject["name"] == project.name
-    assert cargo["description"] == pyproject["description"]
+    assert cargo["name"] == pyproject["name"] == root.name == given["project_slug"]
+    assert cargo["description"] == pyproject["description"] == given["description"]
     (author,) = pyproject["authors"]
-    email = answers["author_email"]
-    assert author.get("email", "") == email
+    email = given["author_email"]
+    assert (author["name"], author.get("email", "")) == (given["author_name"], email)
     assert cargo["authors"] == [f"{author['name']} <{email}>" if email else author["name"]]
+    # The repository URL is a placeholder the user is told to replace.
+    assert pyproject["urls"] == {"Repository": f"https://github.com/OWNER/{given['project_slug']}"}
 
 
-def test_defaults_render_the_classic_fibo_rust_project(bake: Callable[..., Path]) -> None:
-    project = bake()
-    assert project.name == "rust-in-python"
-    assert read_toml(project / "Cargo.toml")["lib"]["name"] == "fibo_rust"
-    assert read_toml(project / "Cargo.toml")["dependencies"]["pyo3"]["features"] == ["abi3-py310"]
+def test_defaults_render_the_classic_fibo_rust_project_at_the_oldest_supported_cpython() -> None:
+    assert (DEFAULT := answers())["project_slug"] == "rust-in-python"
+    assert (DEFAULT["module_name"], DEFAULT["abi3_floor"]) == ("fibo_rust", "3.11")
 
 
 @pytest.mark.parametrize(
@@ -211,32 +155,62 @@ def test_slug_and_module_name_follow_the_project_name(project_name: str, slug: s
     assert (derived["project_slug"], derived["module_name"]) == (slug, module)
 
 
-@pytest.mark.parametrize(
-    ("question", "choices"),
-    [
-        ("abi3_floor", PRE_GEN.ABI3_FLOORS),
-        ("layout", PRE_GEN.LAYOUTS),
-        ("license", PRE_GEN.LICENSES),
-        ("github_actions", PRE_GEN.YES_NO),
-    ],
-)
-def test_choice_menus_offer_what_the_hook_accepts_with_a_label_each(
-    question: str, choices: tuple[str, ...]
-) -> None:
-    assert tuple(CONFIG[question]) == choices
-    labels = CONFIG["__prompts__"][question]
-    assert set(labels) == {"__prompt__", *choices}
+def test_every_question_has_a_label_and_every_menu_choice_a_label_of_its_own() -> None:
+    """The hook reads the questions and their menus from these labels."""
+    asked = [name for name in CONFIG if not name.startswith("_")]
+    assert list(QUESTIONS) == asked
+    for name in asked:
+        label = CONFIG["__prompts__"][name]
+        if isinstance(CONFIG[name], list):
+            assert list(label) == ["__prompt__", *CONFIG[name]], name
+            assert MENUS[name] == tuple(CONFIG[name])
+        else:
+            assert isinstance(label, str), name
 
 
-def test_the_users_own_cookiecutter_config_does_not_leak_in(
-    bake: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    hostile = tmp_path / "hostile.yaml"
-    hostile.write_text("default_context:\n  module_name: hostile\n  license: none\n", encoding="utf-8")
-    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(hostile))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    (tmp_path / ".cookiecutterrc").write_text(hostile.read_text(encoding="utf-8"), encoding="utf-8")
-    project = bake()
-    assert read_toml(project / "Cargo.toml")["lib"]["name"] == "fibo_rust"
-    assert (project / "LICENSE").is_file()
-    assert not (tmp_path / ".cookiecutter_replay").exists()
+def test_every_question_is_in_the_readmes_table_with_its_default() -> None:
+    table = dict(
+        re.findall(r"^\| `(\w+)` \| ([^|]+) \|", (TEMPLATE / "README.md").read_text(encoding="utf-8"), re.M)
+    )
+    assert list(table) == list(QUESTIONS)
+    for name, choices in MENUS.items():
+        assert table[name].strip() == f"`{choices[0]}`", name
+
+
+HOSTILE_COOKIECUTTER = "default_context:\n  module_name: hostile\n  license: none\n"
+
+
+def test_the_quick_renders_ignore_the_users_own_configuration(tmp_path: Path) -> None:
+    """The user's cookiecutter, cruft, copier and git settings, wherever they put them, change
+    nothing the suite renders: the renders of this module and of the engines' comparisons run
+    in a pytest of their own with hostile settings in every place the tools read."""
+    home = tmp_path / "home"
+    (home / ".config" / "copier").mkdir(parents=True)
+    (home / ".cookiecutterrc").write_text(HOSTILE_COOKIECUTTER, encoding="utf-8")
+    (home / "hostile.yaml").write_text(HOSTILE_COOKIECUTTER, encoding="utf-8")
+    copier = "defaults:\n  module_name: hostile\n  license: none\n"
+    (home / ".config" / "copier" / "settings.yml").write_text(copier, encoding="utf-8")
+    (home / ".gitconfig").write_text(
+        "[commit]\n\tgpgsign = true\n[init]\n\tdefaultBranch = hostile\n", encoding="utf-8"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COPIER_", "GIT_CONFIG"))},
+        "HOME": str(home),
+        "USERPROFILE": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "COOKIECUTTER_CONFIG": str(home / "hostile.yaml"),
+        "COPIER_SETTINGS_PATH": str(home / ".config" / "copier" / "settings.yml"),
+    }
+    modules = ["tests/test_render.py", "tests/test_copier.py", "tests/test_validation.py"]
+    selected = "defaults or answers_files or next_steps"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n0", "-q", "-m", "not build", "-k", selected, *modules],
+        cwd=TEMPLATE,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert re.search(r"\b[1-9]\d* passed", proc.stdout)

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEMPLATE, child_env, posix_shell, read_toml, with_tools
+from conftest import CONFIG, MENUS, QUESTIONS, TEMPLATE, child_env, posix_shell, read_toml, with_tools
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives a POSIX pseudo-terminal (not on Windows)")
 
-QUESTIONS = 11
+ASKED = len(QUESTIONS)
+ORDER = {name: number for number, name in enumerate(QUESTIONS, start=1)}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours and styles of the prompts
 STYLE = r"(?:\x1b\[[0-9;]*m)*"
 
@@ -24,12 +25,12 @@ STYLE = r"(?:\x1b\[[0-9;]*m)*"
 class Terminal:
     """cookiecutter running in a pseudo-terminal; `screen` is everything shown so far."""
 
-    def __init__(self, cwd: Path, config: Path, *args: str) -> None:
+    def __init__(self, cwd: Path, *args: str) -> None:
         self.child = pexpect.spawn(
             sys.executable,
             ["-m", "cookiecutter", *args],
             cwd=str(cwd),
-            env=child_env(COOKIECUTTER_CONFIG=str(config), TERM="xterm-256color", COLUMNS="200"),
+            env=child_env(TERM="xterm-256color", COLUMNS="200"),
             encoding="utf-8",
             timeout=60,
             dimensions=(50, 200),
@@ -38,11 +39,16 @@ class Terminal:
 
     def answer(self, question: int, typed: str = "") -> str:
         """Wait for question number `question`'s prompt, type `typed` and Enter; return the prompt."""
-        self.child.expect(rf"\[{question}/{QUESTIONS}\]{STYLE} .*?\){STYLE}: ", timeout=20)
+        self.child.expect(rf"\[{question}/{ASKED}\]{STYLE} .*?\){STYLE}: ", timeout=20)
         shown = ANSI.sub("", self.child.before + self.child.after)
         self.screen += shown
         self.child.sendline(typed)
         return shown
+
+    def answer_all(self, **typed: str) -> dict[str, str]:
+        """Answer every question in order, typing these answers and Enter for the others;
+        return what each question showed."""
+        return {name: self.answer(number, typed.get(name, "")) for name, number in ORDER.items()}
 
     def finish(self) -> tuple[str, int]:
         self.child.expect(pexpect.EOF, timeout=120)
@@ -52,18 +58,20 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path: Path, cookiecutter_config: Path) -> Terminal:
-    return Terminal(tmp_path, cookiecutter_config, str(TEMPLATE))
+def terminal(tmp_path: Path) -> Terminal:
+    return Terminal(tmp_path, str(TEMPLATE))
+
+
+def pick(name: str, choice: str) -> str:
+    """What to type at a menu to pick `choice`: its number."""
+    return str(MENUS[name].index(choice) + 1)
 
 
 def test_defaults_follow_the_project_name_and_next_steps_are_shown(
     terminal: Terminal, tmp_path: Path
 ) -> None:
-    terminal.answer(1, "Fast Fib")
-    assert "(fast-fib)" in terminal.answer(2)
-    assert "(fast_fib)" in terminal.answer(3)
-    for question in range(4, QUESTIONS + 1):
-        terminal.answer(question)
+    shown = terminal.answer_all(project_name="Fast Fib")
+    assert "(fast-fib)" in shown["project_slug"] and "(fast_fib)" in shown["module_name"]
     screen, status = terminal.finish()
     assert status == 0, screen
     assert "Traceback" not in screen
@@ -73,17 +81,13 @@ def test_defaults_follow_the_project_name_and_next_steps_are_shown(
 
 
 def test_a_choice_is_picked_from_a_labelled_menu(terminal: Terminal, tmp_path: Path) -> None:
-    for question in range(1, 4):
-        terminal.answer(question)
-    menu = terminal.answer(4, "4")
-    assert "Oldest CPython the project supports" in menu
-    assert "4 - 3.12: one abi3 wheel for CPython 3.12 and newer" in menu
-    assert "8 - none: one wheel per CPython version" in menu
-    assert "Choose from [1/2/3/4/5/6/7/8] (1)" in menu
-    layout = terminal.answer(5, "2")
-    assert "2 - mixed: a Python package in python/ around a private native module" in layout
-    for question in range(6, QUESTIONS + 1):
-        terminal.answer(question)
+    shown = terminal.answer_all(abi3_floor=pick("abi3_floor", "3.12"), layout=pick("layout", "mixed"))
+    floors = MENUS["abi3_floor"]
+    assert CONFIG["__prompts__"]["abi3_floor"]["__prompt__"] in shown["abi3_floor"]
+    for number, floor in enumerate(floors, start=1):
+        assert f"{number} - {CONFIG['__prompts__']['abi3_floor'][floor]}" in shown["abi3_floor"]
+    assert f"Choose from [{'/'.join(str(n) for n in range(1, len(floors) + 1))}] (1)" in shown["abi3_floor"]
+    assert "mixed: a Python package in python/ around a private native module" in shown["layout"]
     screen, status = terminal.finish()
     assert status == 0, screen
     pyproject = read_toml(tmp_path / "rust-in-python" / "pyproject.toml")
@@ -92,14 +96,9 @@ def test_a_choice_is_picked_from_a_labelled_menu(terminal: Terminal, tmp_path: P
 
 
 def test_a_bad_module_name_stops_with_our_message_and_the_printed_command_renders(
-    terminal: Terminal, tmp_path: Path, cookiecutter_config: Path
+    terminal: Terminal, tmp_path: Path
 ) -> None:
-    terminal.answer(1, "Fast Fib")
-    terminal.answer(2)
-    terminal.answer(3, "my-mod")
-    terminal.answer(4, "3")
-    for question in range(5, QUESTIONS + 1):
-        terminal.answer(question)
+    terminal.answer_all(project_name="Fast Fib", module_name="my-mod", abi3_floor=pick("abi3_floor", "3.12"))
     screen, status = terminal.finish()
     assert status == 1
     assert "Traceback" not in screen and "FailedHookException" not in screen
@@ -107,13 +106,13 @@ def test_a_bad_module_name_stops_with_our_message_and_the_printed_command_render
     assert "For example: module_name=my_mod" in screen
     assert list(tmp_path.iterdir()) == []
     (command,) = re.findall(r"^ *(cookiecutter .*# replaced: module_name)\s*$", screen, re.M)
-    assert "abi3_floor=3.11" in command and "'project_name=Fast Fib'" in command
+    assert "abi3_floor=3.12" in command and "'project_name=Fast Fib'" in command
 
     shell = pexpect.spawn(
         posix_shell(),
         ["-c", command],
         cwd=str(tmp_path),
-        env=with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config)), "cookiecutter"),
+        env=with_tools(child_env(), "cookiecutter"),
         encoding="utf-8",
         timeout=120,
     )
@@ -122,4 +121,4 @@ def test_a_bad_module_name_stops_with_our_message_and_the_printed_command_render
     assert shell.exitstatus == 0, shell.before
     cargo = read_toml(tmp_path / "fast-fib" / "Cargo.toml")
     assert cargo["lib"]["name"] == "my_mod"
-    assert cargo["dependencies"]["pyo3"]["features"] == ["abi3-py311"]
+    assert cargo["dependencies"]["pyo3"]["features"] == ["abi3-py312"]
