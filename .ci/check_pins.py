@@ -46,7 +46,12 @@ LOCK_TEMPLATE = ROOT / "{{cookiecutter.project_slug}}" / "Cargo.lock"
 WORKFLOWS = ROOT / ".github" / "workflows"
 MANIFEST_URL = "https://raw.githubusercontent.com/actions/python-versions/main/versions-manifest.json"
 RUNNER_IMAGES_URL = "https://raw.githubusercontent.com/actions/runner-images/main/README.md"
-OLDEST_PYTHON = (3, 9)
+# The oldest CPython a project can ask for: the lowest floor on the menu.
+OLDEST_PYTHON = min(
+    tuple(int(part) for part in floor.split("."))
+    for floor in json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))["abi3_floor"]
+    if floor != "none"
+)
 
 
 class SourceError(Exception):
@@ -188,7 +193,8 @@ def family(image: str, arch: str) -> tuple[str, str]:
 
 
 def served(snapshot: Mapping[str, Any], label: str, pins: Mapping[str, Any]) -> set[str]:
-    """The CPythons (3.9 up to the newest, free-threaded ones too) setup-python has for `label`."""
+    """The CPythons (the oldest floor up to the newest, free-threaded ones too) setup-python has
+    for `label`."""
     newest = minor(pins["newest_python"])[1]
     first_free = minor(pins["free_threaded_python"])[1]
     pythons = [f"3.{m}" for m in range(OLDEST_PYTHON[1], newest + 1)]
@@ -329,11 +335,16 @@ def tag_problems(pins: Mapping[str, Any], get: Getter = fetch_json) -> list[str]
 
 
 def pyo3_problems(pins: Mapping[str, Any], floors: Iterable[str], get: Getter = fetch_json) -> list[str]:
-    """The pinned PyO3 must have abi3-pyXY for every floor offered, and abi3t-pyXY."""
-    features = get(f"https://crates.io/api/v1/crates/pyo3/{pins['pyo3']}")["version"]["features"]
+    """The pinned PyO3 must have abi3-pyXY for every floor offered, and abi3t-pyXY; and the
+    crate's declared minimum Rust (`msrv`) must be at least the one PyO3 declares."""
+    version = get(f"https://crates.io/api/v1/crates/pyo3/{pins['pyo3']}")["version"]
     wanted = [f"abi3-py{f.replace('.', '')}" for f in floors if f != "none"]
     wanted.append(f"abi3t-py{pins['abi3t_python'].replace('.', '')}")
-    return [f"pyo3 {pins['pyo3']}: no feature {w}" for w in wanted if w not in features]
+    report = [f"pyo3 {pins['pyo3']}: no feature {w}" for w in wanted if w not in version["features"]]
+    needs = version.get("rust_version") or "0"
+    if version_key(needs) > version_key(pins["msrv"]):
+        report.append(f"msrv: pinned {pins['msrv']}, but pyo3 {pins['pyo3']} needs Rust {needs}")
+    return report
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from packaging.specifiers import SpecifierSet
+
 # Hook repository (GitHub owner/name) -> the PyPI distribution its tags release.
 PYPI_NAMES = {
     "pre-commit/pre-commit-hooks": "pre-commit-hooks",
@@ -42,8 +44,21 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
+def newest_for(releases: Mapping[str, list[Mapping[str, Any]]], python: str) -> str:
+    """The newest final release on PyPI whose files all install on CPython `python`."""
+    fits = [
+        version
+        for version, files in releases.items()
+        if files
+        and version.replace(".", "").isdigit()
+        and all(python in SpecifierSet(f.get("requires_python") or "") for f in files)
+    ]
+    return max(fits, key=version_key)
+
+
 def behind(pins: Mapping[str, Any], get: Callable[[str], Any]) -> list[str]:
-    """One line for each pin in `pre_commit` and `dev` older than its newest PyPI release.
+    """One line for each pin in `pre_commit` and `dev` older than its newest PyPI release, and
+    for each pin in `dev_py310` older than the newest release that installs on Python 3.10.
 
     `get(url)` returns the decoded JSON of a URL (check_pins.fetch_json)."""
     pinned = {repo: (PYPI_NAMES[repo], rev) for repo, rev in pins["pre_commit"].items()}
@@ -53,4 +68,8 @@ def behind(pins: Mapping[str, Any], get: Callable[[str], Any]) -> list[str]:
         newest = get(f"https://pypi.org/pypi/{dist}/json")["info"]["version"]
         if version_key(pypi_version(rev)) < version_key(newest):
             report.append(f"{key}: pinned {rev}, newest {newest}")
+    for name, version in pins["dev_py310"].items():
+        newest = newest_for(get(f"https://pypi.org/pypi/{name}/json")["releases"], "3.10")
+        if version_key(version) < version_key(newest):
+            report.append(f"dev_py310.{name}: pinned {version}, newest for Python 3.10 {newest}")
     return report

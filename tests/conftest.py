@@ -336,12 +336,12 @@ def with_tools(env: dict[str, str], *names: str) -> dict[str, str]:
     return {**env, "PATH": os.pathsep.join([*folders, env["PATH"]])}
 
 
-def git_bash(git: str | None) -> Path | None:
+def git_bash(git: str | None, path: Callable[[str], Any] = lambda p: Path(p).resolve()) -> Any:
     """Git for Windows' bash, from the `git` that PATH resolves: Git's `cmd\\`, `bin\\` or
     `mingw64\\bin\\` folder (a bash step on the runners puts `/mingw64/bin` first)."""
     if git is None:
         return None
-    folder = Path(git).resolve().parent
+    folder = path(git).parent
     root = folder.parent.parent if folder.parent.name.lower() == "mingw64" else folder.parent
     return root / "bin" / "bash.exe"
 
@@ -477,6 +477,18 @@ def gil_interpreters(at_least: tuple[int, int] = (0, 0)) -> list[Interpreter]:
 
 
 EXERCISED: set[str] = set()
+
+
+def required_cpython(version: str) -> Path:
+    """The CPython `version` installed here. Missing, the test skips; under CI=true it fails,
+    and the version must be one CI_PYTHONS declares (test.yml installs those)."""
+    for interpreter in interpreters():
+        if interpreter.name == version:
+            return exercised(interpreter).path
+    message = f"CPython {version} is not installed here (pyenv install {version} provides it)"
+    if IN_CI:
+        pytest.fail(message + ("" if version in CI_PYTHONS else "; CI_PYTHONS in tests/conftest.py lacks it"))
+    pytest.skip(message)
 
 
 def exercised(interpreter: Interpreter) -> Interpreter:

@@ -76,49 +76,18 @@ def test_installed_module_computes_fibo_40(built: Built) -> None:
     assert out == ["102334155", "False", DEFAULTS["version"]]
 
 
-def test_comparison_script_reports_both_times_the_speedup_and_what_threads_showed(built: Built) -> None:
+def test_comparison_script_reports_both_times_the_speedup_and_the_threads(built: Built) -> None:
     out = built.run(built.python, "compare.py", "27", "--runs", "1", "--parallel-n", "27").stdout
     assert "fibo(27) = 196418" in out
     assert re.search(r"\| pure Python +\| +\d+\.\d+ \|", out)
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
-    figure = re.search(
-        r"Rust extension +fibo\(27\): +\d+\.\d+ s one after another, +\d+\.\d+ s in threads: (\S+) as fast",
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    calls = max(cpus or 1, 2)
+    assert re.search(
+        rf"{calls} calls of fibo\(27\): \d+\.\d+ s one after another, \d+\.\d+ s in {calls} threads: "
+        rf"\d+\.\dx as fast, where {cpus} usable CPU\(s\) allow at most {min(calls, cpus or 1)}x\.",
         out,
     )
-    assert figure
-    # The verdict quotes the figure printed above it, against the ideal for this machine.
-    assert f"({figure[1]}, against an ideal of " in out.rstrip().splitlines()[-1]
-
-
-# (Rust threads' speed-up, workers, usable CPUs, GIL enabled) -> how the verdict starts.
-VERDICTS = [
-    ((1.9, 2, 2, True), "The threads ran in parallel (1.9x, against an ideal of 2x). Rust released the GIL"),
-    ((1.4, 2, 2, True), "The threads ran partly in parallel (1.4x, against an ideal of 2x)"),
-    ((1.1, 2, 2, True), "No parallel speed-up was measured (1.1x, against an ideal of 2x)"),
-    ((1.0, 2, 1, True), "Only one CPU is usable here"),
-    ((3.4, 4, 4, True), "The threads ran in parallel (3.4x, against an ideal of 4x)"),
-    ((1.9, 4, 4, True), "The threads ran partly in parallel (1.9x, against an ideal of 4x)"),
-    ((1.9, 2, 8, True), "The threads ran in parallel (1.9x, against an ideal of 2x)"),
-    (
-        (1.9, 2, 2, False),
-        "This Python is free-threaded: with no GIL, pure Python threads run in parallel too.",
-    ),
-]
-
-
-def test_the_threads_verdict_follows_the_figure_and_the_ideal_speed_up(built: Built) -> None:
-    """The ideal is min(workers, usable CPUs); the GIL is named only when no speed-up was seen."""
-    script = (
-        "import json, sys, compare\n"
-        "cases = json.loads(sys.argv[1])\n"
-        "print(json.dumps([compare.verdict(s, workers=w, cpus=c, gil=g) for s, w, c, g in cases]))"
-    )
-    cases = json.dumps([case for case, _ in VERDICTS])
-    said = json.loads(built.run(built.python, "-c", script, cases).stdout)
-    for (case, start), verdict in zip(VERDICTS, said, strict=True):
-        assert verdict.startswith(start), (case, verdict)
-    assert [v for v in said if "GIL held" in v] == [said[2]]
-    assert "Rust released the GIL" not in said[-1]  # no GIL to release on a free-threaded Python
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity can be set on Linux only")
@@ -133,8 +102,7 @@ def test_the_comparison_counts_the_cpus_this_process_may_use(built: Built) -> No
         check=True,
         preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}),
     )
-    assert "(1 usable CPU)" in proc.stdout
-    assert proc.stdout.rstrip().splitlines()[-1].startswith("Only one CPU is usable here")
+    assert "where 1 usable CPU(s) allow at most 1x." in proc.stdout
 
 
 @pytest.mark.parametrize(
@@ -346,7 +314,6 @@ def test_sdist_holds_the_sources_and_installs_as_a_working_wheel(
         "LICENSE-APACHE",
         "src/lib.rs",
         "src/main.rs",
-        ".cargo/config.toml",
         "fibo_sdist.pyi",
     }
     assert expected <= names, expected - names
@@ -361,19 +328,19 @@ def test_sdist_holds_the_sources_and_installs_as_a_working_wheel(
     run([sys.executable, "-m", "twine", "check", "--strict", sdist, wheel], cwd=tmp_path, env=build_env())
 
 
-def test_dependency_names_cover_every_crate_the_project_builds(bake: Callable[..., Path]) -> None:
-    project = bake()
+def test_dependency_names_cover_every_crate_the_project_builds(rendered: Callable[..., Path]) -> None:
+    project = rendered()
     metadata = run([tool("cargo"), "metadata", "--format-version", "1", "--features", "python"], cwd=project)
     crates = {p["name"].replace("-", "_") for p in json.loads(metadata.stdout)["packages"]}
     assert crates - {"rust_in_python"} <= PRE_GEN.DEPENDENCIES, crates - PRE_GEN.DEPENDENCIES
 
 
 def test_the_declared_minimum_rust_builds_tests_and_imports_the_project(
-    bake_session: Callable[..., Path], tmp_path: Path
+    rendered: Callable[..., Path], tmp_path: Path
 ) -> None:
     """Cargo.toml's rust-version is true: with exactly that toolchain (which .ci/run installs)
     the Rust tests pass and maturin builds an extension that imports and computes."""
-    project = bake_session()
+    project = rendered()
     msrv = read_toml(project / "Cargo.toml")["package"]["rust-version"]
     env = build_env(RUSTUP_TOOLCHAIN=msrv)
     assert run(["rustc", "--version"], cwd=project, env=env).stdout.startswith(f"rustc {msrv} ")
@@ -403,14 +370,15 @@ def test_every_cargo_the_suite_starts_is_the_pinned_rust_with_its_rustfmt_and_cl
 
 
 def test_the_optimised_naive_calls_itself_from_one_place_as_the_readme_says(
-    bake_session: Callable[..., Path], tmp_path: Path
+    rendered: Callable[..., Path], tmp_path: Path
 ) -> None:
     """The rendered README says the extension makes about fibo(n) calls where Python makes
     about 2 * fibo(n): the optimiser turns `naive(n - 2) + naive(n - 1)` into a loop around one
     recursive call. So the machine code of `naive` (release profile, as shipped) names itself
     once. If a toolchain stops doing this, the README's sentence must change with this test."""
-    project = bake_session()
-    (project / "README.md").read_text(encoding="utf-8").index("about `fibo(n)` calls where Python makes")
+    project = rendered()
+    readme = " ".join((project / "README.md").read_text(encoding="utf-8").split())
+    assert "the extension makes about `fibo(n)` calls where Python makes about `2 * fibo(n)`" in readme
     env = {**build_env(), "CARGO_TARGET_DIR": str(tmp_path / "target")}
     run(
         ["cargo", "rustc", "--release", "--lib", "--locked", "--crate-type", "rlib", "--", "--emit", "asm"],

@@ -23,10 +23,9 @@ import yaml
 from repo_review.processor import process
 
 from conftest import (
-    GIT_ENV,
     PINS,
     TEMPLATE,
-    answers_id,
+    Variant,
     build_env,
     commit_all,
     git,
@@ -35,20 +34,13 @@ from conftest import (
     render,
     required_cpython,
     run,
+    variants,
     venv_env,
     venv_python,
 )
 
 pre_commit_pins = load_module(TEMPLATE / ".ci" / "pre_commit_pins.py")
 
-# Every rendered variant whose files differ in what the guide checks.
-VARIANTS = [
-    {},
-    {"layout": "mixed"},
-    {"abi3_floor": "none"},
-    {"abi3_floor": "3.9"},
-    {"github_actions": "no"},
-]
 # Hook repositories only a project with GitHub Actions needs (they check its workflows).
 WORKFLOW_HOOK_REPOS = {"python-jsonschema/check-jsonschema", "zizmorcore/zizmor-pre-commit"}
 
@@ -58,9 +50,10 @@ class Rendered(NamedTuple):
     path: Path
 
 
-@pytest.fixture(scope="module", params=VARIANTS, ids=answers_id)
-def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    return Rendered(request.param, render(tmp_path_factory.mktemp("guide"), **request.param))
+@pytest.fixture(params=variants())
+def project(request: pytest.FixtureRequest, rendered: Callable[..., Path]) -> Rendered:
+    variant: Variant = request.param
+    return Rendered(variant.all_answers, rendered(**variant.answers))
 
 
 def hook_repos(project: Path) -> dict[str, dict[str, Any]]:
@@ -100,7 +93,7 @@ def test_pre_commit_accepts_the_config(project: Rendered) -> None:
 
 def test_each_hook_repository_is_pinned_to_the_rev_the_pin_check_watches(project: Rendered) -> None:
     expected = pre_commit_pins.revs(PINS)
-    if project.answers.get("github_actions") == "no":
+    if project.answers["github_actions"] == "no":
         expected = {repo: rev for repo, rev in expected.items() if repo not in WORKFLOW_HOOK_REPOS}
     assert {repo: entry["rev"] for repo, entry in hook_repos(project.path).items()} == expected
 
@@ -143,11 +136,30 @@ def pypi_answering(**newer: str) -> Callable[[str], dict[str, Any]]:
     names = pre_commit_pins.PYPI_NAMES
     newest = {names[repo]: pre_commit_pins.pypi_version(rev) for repo, rev in PINS["pre_commit"].items()}
     newest |= PINS["dev"] | newer
-    return lambda url: {"info": {"version": newest[url.removeprefix("https://pypi.org/pypi/").split("/")[0]]}}
+    for_py310 = {
+        name: {version: [{"requires_python": ">=3.10"}]} for name, version in PINS["dev_py310"].items()
+    }
+    for_py310["coverage"]["99.0"] = [{"requires_python": ">=3.11"}]
+
+    def answer(url: str) -> dict[str, Any]:
+        name = url.removeprefix("https://pypi.org/pypi/").split("/")[0]
+        return {"info": {"version": newest[name]}, "releases": for_py310.get(name, {})}
+
+    return answer
 
 
 def test_the_pin_check_reports_nothing_when_every_rev_and_dev_tool_is_current() -> None:
     assert pre_commit_pins.behind(PINS, pypi_answering()) == []
+
+
+def test_the_pin_check_reports_a_release_for_python_3_10_behind_pypi() -> None:
+    answer = pypi_answering()
+    for_py310 = answer("https://pypi.org/pypi/coverage/json")["releases"]
+    for_py310["98.0"] = [{"requires_python": ">=3.9"}, {"requires_python": None}]
+    report = pre_commit_pins.behind(PINS, lambda url: {**answer(url), "releases": for_py310})
+    assert report == [
+        f"dev_py310.coverage: pinned {PINS['dev_py310']['coverage']}, newest for Python 3.10 98.0"
+    ]
 
 
 def test_the_pin_check_reports_a_rev_and_a_dev_tool_behind_pypi() -> None:
@@ -158,7 +170,7 @@ def test_the_pin_check_reports_a_rev_and_a_dev_tool_behind_pypi() -> None:
     ]
 
 
-# --- pytest settings: strict, on pytest 9's table and on pytest 8's --------------------------
+# --- pytest settings: strict --------------------------------------------------------------------
 
 # Each probe is a test that must fail, and a line its output must show, because of a setting.
 PROBES = {
@@ -166,10 +178,7 @@ PROBES = {
         "import warnings\n\ndef test_probe():\n    warnings.warn('probe')\n",
         "UserWarning: probe",
     ),
-    "strict xfail": (
-        "import pytest\n\n@pytest.mark.xfail\ndef test_probe():\n    pass\n",
-        "[XPASS(strict)]",
-    ),
+    "strict xfail": ("import pytest\n\n@pytest.mark.xfail\ndef test_probe():\n    pass\n", "[XPASS(strict)]"),
     "strict markers": (
         "import pytest\n\n@pytest.mark.probe_marker\ndef test_probe():\n    pass\n",
         "'probe_marker' not found in `markers`",
@@ -182,43 +191,37 @@ PROBES = {
 }
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param(("3.10", "this"), id="floor 3.10, pytest 9 on this Python"),
-        pytest.param(("3.9", "3.9"), id="floor 3.9, pytest 8 on CPython 3.9", marks=pytest.mark.build),
-    ],
-)
-def pytest_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    """A project with a venv holding the pytest its dev group gives that Python."""
-    floor, python = request.param
-    root = tmp_path_factory.mktemp(f"pytest-{floor}")
-    project = render(root, abi3_floor=floor)
-    interpreter = sys.executable if python == "this" else required_cpython(python)
-    run([interpreter, "-m", "venv", root / "venv"], cwd=root)
+@pytest.fixture(scope="module")
+def pytest_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with a venv holding the pytest its dev group pins."""
+    root = tmp_path_factory.mktemp("pytest")
+    project = render(root)
+    run([sys.executable, "-m", "venv", root / "venv"], cwd=root)
     dev = read_toml(project / "pyproject.toml")["dependency-groups"]["dev"]
-    pytest_pins = [requirement for requirement in dev if requirement.startswith("pytest==")]
-    run([venv_python(root / "venv"), "-m", "pip", "install", "-q", *pytest_pins], cwd=root)
-    return Rendered({"abi3_floor": floor, "python": python}, project)
-
-
-def test_the_dev_group_gives_pytest_9_and_on_python_3_9_pytest_8(pytest_project: Rendered) -> None:
-    python = venv_python(pytest_project.path.parent / "venv")
-    version = run([python, "-m", "pytest", "--version"], cwd=pytest_project.path).stdout
-    assert version.startswith("pytest 8." if pytest_project.answers["python"] == "3.9" else "pytest 9.")
+    run(
+        [
+            venv_python(root / "venv"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            *[r for r in dev if r.startswith("pytest==")],
+        ],
+        cwd=root,
+    )
+    return project
 
 
 @pytest.mark.parametrize("setting", list(PROBES))
-def test_the_pytest_setting_is_in_force(pytest_project: Rendered, setting: str) -> None:
+def test_the_pytest_setting_is_in_force(pytest_project: Path, setting: str) -> None:
     source, shows = PROBES[setting]
-    probe = pytest_project.path / "tests" / "test_probe.py"
+    probe = pytest_project / "tests" / "test_probe.py"
     probe.write_text(source, encoding="utf-8")
     proc = subprocess.run(
-        [venv_python(pytest_project.path.parent / "venv"), "-m", "pytest", "-p", "no:cacheprovider", probe],
-        cwd=pytest_project.path,
+        [venv_python(pytest_project.parent / "venv"), "-m", "pytest", "-p", "no:cacheprovider", probe],
+        cwd=pytest_project,
         capture_output=True,
         encoding="utf-8",
-        check=False,
     )
     probe.unlink()
     assert proc.returncode != 0
@@ -234,7 +237,12 @@ def test_the_pytest_setting_is_in_force(pytest_project: Rendered, setting: str) 
     [
         # (lint and tests run in test_readme.py, as the README gives them, in both layouts)
         pytest.param({}, "this", ["compare", "build"], id="compare and build on this Python"),
-        pytest.param({"abi3_floor": "3.9"}, "3.9", ["tests"], id="tests, floor 3.9 on CPython 3.9"),
+        pytest.param(
+            {"abi3_floor": "3.10", "layout": "mixed"},
+            "3.10",
+            ["tests"],
+            id="tests, mixed at 3.10 on CPython 3.10",
+        ),
     ],
 )
 def test_nox_sessions_pass_on_a_fresh_project(
@@ -351,9 +359,8 @@ def stand_in(repo: str, rev: str, where: Path) -> Path:
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("answers", [{}], ids=answers_id)  # the defaults have every hook
-def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path, answers: dict[str, str]) -> None:
-    project = render(tmp_path / "out", **answers)
+def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path) -> None:
+    project = render(tmp_path / "out")  # the defaults have every hook
     config_path = project / ".pre-commit-config.yaml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     hook_ids = []
@@ -369,7 +376,7 @@ def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path, answers
     out = run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files", "--config", stand_in_config],
         cwd=project,
-        env=build_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), **GIT_ENV),
+        env=build_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home")),
         timeout=1800,
     ).stdout
     results = dict(re.findall(r"^(\S.*?)\.{3,}(?:\(.*\))?(Passed|Failed|Skipped)$", out, re.MULTILINE))

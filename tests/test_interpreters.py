@@ -17,11 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from packaging.tags import cpython_tags
 from packaging.utils import parse_wheel_filename
 
 from conftest import (
+    DEFAULTS,
     IN_CI,
+    MENUS,
     PINS,
     Interpreter,
     answers,
@@ -39,10 +42,11 @@ from conftest import (
 pytestmark = pytest.mark.build
 
 NEWEST = int(PINS["newest_python"].split(".")[1])
+FIRST_OF_NONE = tuple(int(part) for part in answers(abi3_floor="none")["__min_python"].split("."))
 
-# Floors whose one wheel is tried on every interpreter here. 3.11 is built by test_build.py;
-# 3.14 and 3.15, above every interpreter here, below, as the CI build steps make them.
-FLOORS_TRIED = ["3.9", "3.10", "3.12", "3.13"]
+# Floors whose one wheel is tried on every interpreter here; 3.14 and 3.15, above every
+# interpreter here, are built below as the CI build steps make them.
+FLOORS_TRIED = [floor for floor in MENUS["abi3_floor"] if floor not in ("none", "3.14", "3.15")]
 REFUSALS = (
     "is not a supported wheel on this platform",
     "requires a different Python",
@@ -69,21 +73,48 @@ def test_at_least_three_interpreters_are_installed_to_exercise() -> None:
 
 
 @pytest.fixture(scope="module")
-def wheels(
-    bake_session: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
-) -> Callable[..., Path]:
-    """`wheels(floor)`: the one release wheel of a project rendered with that floor."""
+def wheels(rendered: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """`wheels(floor)`: the one wheel of a project rendered with that floor (unoptimised: the
+    tags a wheel carries do not depend on the profile)."""
     built: dict[str, Path] = {}
 
     def wheel(floor: str) -> Path:
         if floor not in built:
-            project = bake_session(abi3_floor=floor)
             dist = tmp_path_factory.mktemp(f"dist-{floor}")
-            run([sys.executable, "-m", "maturin", "build", "--release", "--out", dist], cwd=project)
+            maturin = [sys.executable, "-m", "maturin", "build", "--profile", "dev", "--out", dist]
+            run(maturin, cwd=rendered(abi3_floor=floor))
             (built[floor],) = dist.glob("*.whl")
         return built[floor]
 
     return wheel
+
+
+@pytest.fixture(scope="module")
+def ci_wheels(
+    rendered: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], list[Path]]:
+    """`ci_wheels(floor)`: the wheels the build steps of the rendered ci.yml make for a default
+    project with that floor, built here once each (unoptimised). Interpreters missing here come
+    from maturin's bundled data."""
+    built: dict[str, list[Path]] = {}
+
+    def wheels(floor: str) -> list[Path]:
+        if floor not in built:
+            project = rendered(abi3_floor=floor)
+            ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+            dist = tmp_path_factory.mktemp(f"ci-wheels-{floor}")
+            for step in ci["jobs"]["build"]["steps"]:
+                if "maturin-action" in step.get("uses", ""):
+                    args = (
+                        step["with"]["args"]
+                        .replace("--release", "--profile dev")
+                        .replace("--out dist", f"--out {dist}")
+                    )
+                    run(["maturin", "build", *args.split()], cwd=project)
+            built[floor] = sorted(dist.glob("*.whl"))
+        return built[floor]
+
+    return wheels
 
 
 def pip_install(interpreter: Interpreter, wheel: Path, target: Path) -> subprocess.CompletedProcess[str]:
@@ -126,12 +157,12 @@ def per_version_wheels(ci_wheels: Callable[[str], list[Path]]) -> dict[str, Path
 
 
 def test_none_builds_a_wheel_for_each_interpreter_here(per_version_wheels: dict[str, Path]) -> None:
-    expected = {"cp3{1}-cp3{1}".format(*i.version) for i in gil_interpreters((3, 10))}
+    expected = {"cp3{1}-cp3{1}".format(*i.version) for i in gil_interpreters(FIRST_OF_NONE)}
     assert expected <= set(per_version_wheels)
     assert all(re.fullmatch(r"cp3\d+-cp3\d+t?", tag) for tag in per_version_wheels)
 
 
-@pytest.mark.parametrize("interpreter", gil_interpreters((3, 10)), ids=interpreter_id)
+@pytest.mark.parametrize("interpreter", gil_interpreters(FIRST_OF_NONE), ids=interpreter_id)
 def test_each_per_version_wheel_loads_on_its_own_python_only(
     per_version_wheels: dict[str, Path], tmp_path: Path, interpreter: Interpreter
 ) -> None:
@@ -147,18 +178,18 @@ def test_each_per_version_wheel_loads_on_its_own_python_only(
 
 def range_ends() -> list[Interpreter]:
     """The lowest and the highest interpreter in the default floor's range."""
-    usable = gil_interpreters(version("3.10"))
+    usable = gil_interpreters(version(DEFAULTS["abi3_floor"]))
     return [usable[0], usable[-1]] if len(usable) > 1 else usable
 
 
 @pytest.mark.parametrize("interpreter", range_ends(), ids=interpreter_id)
 def test_the_projects_own_tests_pass_on_the_lowest_and_highest_python_of_its_range(
-    wheels: Callable[[str], Path], bake: Callable[..., Path], tmp_path: Path, interpreter: Interpreter
+    wheels: Callable[[str], Path], rendered: Callable[..., Path], tmp_path: Path, interpreter: Interpreter
 ) -> None:
-    project = bake()
+    project = rendered()
     venv = make_venv(tmp_path, exercised(interpreter).path)
     py = venv_python(venv)
-    install = [py, "-m", "pip", "install", "-q", *pinned_test_tools(project), wheels("3.10")]
+    install = [py, "-m", "pip", "install", "-q", *pinned_test_tools(project), wheels(DEFAULTS["abi3_floor"])]
     run(install, cwd=project, env=venv_env(venv))
     out = run([py, "-m", "pytest", "-v", "-p", "no:cacheprovider"], cwd=project, env=venv_env(venv)).stdout
     assert "test_stub.py::test_stub_matches_the_compiled_module PASSED" in out
@@ -188,7 +219,7 @@ def supported(floor: str) -> list[str]:
 # One floor of each kind the workflow treats apart: abi3 below 3.14 (the default), abi3 at
 # 3.14 (with its cp314t wheel), 3.15 (abi3t alone), and version-specific wheels. The other
 # floors' wheels are built above (FLOORS_TRIED) and in test_build.py.
-@pytest.mark.parametrize("floor", ["3.10", "3.14", "3.15", "none"])
+@pytest.mark.parametrize("floor", [DEFAULTS["abi3_floor"], "3.14", "3.15", "none"])
 def test_ci_build_steps_make_wheels_that_serve_exactly_the_supported_pythons(
     ci_wheels: Callable[[str], list[Path]], floor: str
 ) -> None:

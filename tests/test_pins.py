@@ -74,15 +74,23 @@ def test_every_pinned_commit_is_its_tag_when_the_tags_agree() -> None:
     assert check_pins.tag_problems(PINS, get=answers_for_registries().__getitem__) == []
 
 
-@pytest.mark.parametrize("missing", ["abi3-py39", "abi3t-py315"])
-def test_a_pyo3_without_a_feature_the_template_needs_is_reported(missing: str) -> None:
+def pyo3_answering(missing: str = "", rust_version: str = PINS["msrv"]) -> Any:
     features = {f"abi3-py3{m}": [] for m in range(9, 16)} | {"abi3t-py315": []}
-    del features[missing]
+    features.pop(missing, None)
     url = f"https://crates.io/api/v1/crates/pyo3/{PINS['pyo3']}"
-    report = check_pins.pyo3_problems(
-        PINS, CONFIG["abi3_floor"], get={url: {"version": {"features": features}}}.get
-    )
+    return {url: {"version": {"features": features, "rust_version": rust_version}}}.get
+
+
+@pytest.mark.parametrize("missing", ["abi3-py310", "abi3t-py315"])
+def test_a_pyo3_without_a_feature_the_template_needs_is_reported(missing: str) -> None:
+    report = check_pins.pyo3_problems(PINS, CONFIG["abi3_floor"], get=pyo3_answering(missing))
     assert report == [f"pyo3 {PINS['pyo3']}: no feature {missing}"]
+
+
+def test_a_pyo3_that_needs_a_newer_rust_than_the_declared_minimum_is_reported() -> None:
+    assert check_pins.pyo3_problems(PINS, CONFIG["abi3_floor"], get=pyo3_answering()) == []
+    report = check_pins.pyo3_problems(PINS, CONFIG["abi3_floor"], get=pyo3_answering(rust_version="1.99"))
+    assert report == [f"msrv: pinned {PINS['msrv']}, but pyo3 {PINS['pyo3']} needs Rust 1.99"]
 
 
 def test_an_unreadable_registry_is_an_error_not_a_crash() -> None:
@@ -123,8 +131,8 @@ def test_the_manifest_is_trimmed_to_where_each_minor_exists() -> None:
         ("windows-11-arm", "3.14t", False, True),
         ("ubuntu-24.04", "3.9", False, True),
         ("ubuntu-26.04", "3.9", True, False),  # no CPython 3.9 built for Ubuntu 26.04
-        ("ubuntu-latest", "3.9", False, False),  # ubuntu-latest is Ubuntu 26.04 now
         ("ubuntu-26.04", "3.10", False, True),
+        ("ubuntu-latest", "3.9", False, False),  # ubuntu-latest is Ubuntu 26.04 now
         ("ubuntu-24.04", "3.13t", False, True),
         ("ubuntu-24.04", "3.15", False, False),  # a pre-release in the snapshot
         ("ubuntu-24.04", "3.15", True, True),
@@ -242,9 +250,14 @@ def test_a_deprecated_unlisted_or_moved_runner_label_is_reported() -> None:
 
 
 def test_a_newer_image_is_proposed_only_when_it_serves_every_python_the_pinned_one_does() -> None:
-    """Ubuntu 26.04 has no CPython 3.9, so ubuntu-24.04 stays; once it has, the move is proposed."""
-    assert check_pins.runner_problems(PINS, SNAPSHOT, SNAPSHOT["runners"]) == []
-    pythons = {**SNAPSHOT["pythons"]}
-    pythons["3.9"] = {**pythons["3.9"], "stable": [*pythons["3.9"]["stable"], "linux 26.04 x64"]}
-    report = check_pins.runner_problems(PINS, {**SNAPSHOT, "pythons": pythons}, SNAPSHOT["runners"])
+    """Pinned to ubuntu-24.04, a move to Ubuntu 26.04 is proposed while it has every CPython from
+    the oldest floor on; without one of them it is only named."""
+    older = {**PINS, "runners": {**PINS["runners"], "linux": "ubuntu-24.04"}}
+    report = check_pins.runner_problems(older, SNAPSHOT, SNAPSHOT["runners"])
     assert report == ["runners.linux: move ubuntu-24.04 to ubuntu-26.04 (Ubuntu 26.04)"]
+    pythons = {**SNAPSHOT["pythons"]}
+    pythons["3.10"] = {
+        **pythons["3.10"],
+        "stable": [p for p in pythons["3.10"]["stable"] if p != "linux 26.04 x64"],
+    }
+    assert check_pins.runner_problems(older, {**SNAPSHOT, "pythons": pythons}, SNAPSHOT["runners"]) == []

@@ -10,45 +10,22 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import POST_GEN, TEMPLATE, build_env, posix_shell, run, with_tools
+from conftest import POST_GEN, TEMPLATE, build_env, doc_blocks, passed, shell, uv_env
 
 pytestmark = pytest.mark.build
-
-
-def console_blocks(readme: Path) -> list[str]:
-    return re.findall(r"```console\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
-
-
-def shell(script: str, cwd: Path, env: dict[str, str], timeout: int = 900) -> str:
-    """Run `script` as one POSIX shell script that stops at the first failing command (and
-    shows each command before it runs); return all it printed."""
-    proc = run([posix_shell(), "-c", f"set -ex\n{script}"], cwd=cwd, env=env, timeout=timeout)
-    return proc.stdout + proc.stderr
-
-
-def passed(out: str) -> bool:
-    """pytest ran and reported passes and no failure (cargo test's "0 failed" is fine)."""
-    return bool(re.search(r"\b[1-9]\d* passed", out)) and not re.search(r"\b[1-9]\d* failed", out)
-
-
-def uv_env(**extra: str) -> dict[str, str]:
-    """uv with this machine's Pythons only (it may not download one)."""
-    env = build_env(UV_PYTHON=sys.executable, UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **extra)
-    return with_tools(env, "uv")
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the venv block activates with the POSIX .venv/bin/activate")
 @pytest.mark.parametrize("layout", ["rust", "mixed"])
 def test_every_command_of_the_rendered_readme_runs_as_written(bake: Callable[..., Path], layout: str) -> None:
     project = bake(layout=layout)
-    blocks = console_blocks(project / "README.md")
+    blocks = doc_blocks(project / "README.md")
     assert blocks, "the rendered README has no commands"
     uv_blocks = [block for block in blocks if block.startswith("uv ")]
     fresh = project.parent / f"{layout}-uv"  # where uv makes its own .venv
@@ -58,9 +35,10 @@ def test_every_command_of_the_rendered_readme_runs_as_written(bake: Callable[...
     assert "built without optimisations" in out
     assert re.search(r"fibo\(40\) = 102334155 in \S+ \(Rust, release build\)", out)
     assert passed(out)
-    # nox -s coverage: every line of src/lib.rs (and of the mixed layout's package) ran
-    assert re.search(r"^src/lib.rs lines +(\d+) +\1 +100.0%$", out, re.M)
-    assert bool(re.search(r"^python/\w+/ \(Python\) +(\d+) +\1 +100.0%$", out, re.M)) == (layout == "mixed")
+    # nox -s coverage: every region, function and line of src/lib.rs (and of the mixed layout's
+    # package: coverage.py's own report) ran
+    assert re.search(r"^TOTAL(?:\s+\d+\s+0\s+100\.00%){3}", out, re.M)
+    assert bool(re.search(r"^TOTAL(?:\s+\d+\s+0){2}\s+100%$", out, re.M)) == (layout == "mixed")
     if layout == "rust":  # its uv commands are the next steps, run as printed in the test below
         return
     for block in uv_blocks:
@@ -86,7 +64,7 @@ def test_the_printed_next_steps_are_the_readmes_commands(bake: Callable[..., Pat
     printed = POST_GEN.next_steps(project.name, [], with_uv=with_uv).splitlines()
     assert printed[1].strip() == f"cd {project.name}"
     first = "uv " if with_uv else "python3 -m venv "
-    (block,) = [block for block in console_blocks(project / "README.md") if block.startswith(first)]
+    (block,) = [block for block in doc_blocks(project / "README.md") if block.startswith(first)]
     assert [line.split("  #")[0].strip() for line in printed[2:]] == [
         line.split("  #")[0].strip() for line in block.strip().splitlines()
     ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 import subprocess
+from pathlib import PureWindowsPath
 
 import pytest
 
-from conftest import TEMPLATE, tool
+from conftest import TEMPLATE, git_bash, tool
 
 SOURCES = ["hooks", "tests", "benchmarks", ".ci", "local_extensions.py"]
 
@@ -87,3 +88,11 @@ def test_the_shell_check_sees_a_bare_shell(line: str) -> None:
 )
 def test_the_shell_check_lets_a_full_path_through(line: str) -> None:
     assert shell_starts(line) == []
+
+
+@pytest.mark.parametrize("folder", ["cmd", "bin", "mingw64/bin"])
+def test_git_bash_is_found_from_any_git_that_path_resolves(folder: str) -> None:
+    """A bash step on Windows runners puts Git's `mingw64\\bin` first on PATH; a terminal, its
+    `cmd\\`; Git's own bash is in `bin\\` either way."""
+    root = PureWindowsPath("C:/Program Files/Git")
+    assert git_bash(str(root / folder / "git.exe"), PureWindowsPath) == root / "bin" / "bash.exe"

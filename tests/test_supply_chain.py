@@ -1,7 +1,7 @@
 """What goes into a release, and who can check it.
 
 cargo-deny's policy (deny.toml) passes on every variant and refuses a git source, a licence
-off the list, a wildcard version and a known advisory, each by name. The README's rebuild
+off the list, a wildcard version and a known advisory, each by name. The RELEASING.md's rebuild
 commands give the same bytes from any clone; the wheel's SBOM names every crate compiled into
 the extension and the project itself; the sdist holds exactly the project, in git or not.
 """
@@ -21,19 +21,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_render import COMBINATIONS
 
 from conftest import (
     IN_CI,
     PINS,
     TEMPLATE,
-    answers_id,
+    Variant,
     build_env,
     commit_all,
+    doc_blocks,
     git,
     posix_shell,
+    render,
     run,
     tool,
+    variants,
     with_tools,
 )
 
@@ -75,13 +77,13 @@ def cargo_deny() -> Callable[..., subprocess.CompletedProcess[str]]:
 # --- cargo-deny ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=answers_id)
+@pytest.mark.parametrize("variant", variants())
 def test_the_offline_checks_pass_on_every_variant(
-    bake: Callable[..., Path],
+    rendered: Callable[..., Path],
     cargo_deny: Callable[..., subprocess.CompletedProcess[str]],
-    answers: dict[str, str],
+    variant: Variant,
 ) -> None:
-    project = bake(**answers)
+    project = rendered(**variant.answers)
     proc = cargo_deny(project, "--locked", "check", "licenses", "bans", "sources")
     assert proc.returncode == 0, proc.stdout
     assert "bans ok, licenses ok, sources ok" in proc.stdout
@@ -198,19 +200,19 @@ def test_the_advisories_section_refuses_a_locked_crate_with_an_advisory(
         assert "advisories ok" in proc.stdout
 
 
-def readme_block(project: Path, first_line: str) -> str:
-    blocks = re.findall(r"```sh\n(.*?)```", (project / "README.md").read_text(encoding="utf-8"), re.S)
-    (block,) = [block for block in blocks if block.startswith(first_line)]
+def releasing_block(project: Path, first_line: str) -> str:
+    """The block of RELEASING.md's commands that starts with `first_line`."""
+    (block,) = [b for b in doc_blocks(project / "RELEASING.md", "sh") if b.startswith(first_line)]
     return block
 
 
-def test_the_readmes_cargo_deny_commands_run(
+def test_the_releasing_guides_cargo_deny_commands_run(
     bake: Callable[..., Path], cargo_deny: Callable[..., subprocess.CompletedProcess[str]]
 ) -> None:
     """As written, but `cargo deny check` (all four), whose advisory database is on GitHub, runs
     offline against an empty local copy of it."""
     project = bake()
-    install, check_all, offline = readme_block(project, "cargo install").strip().splitlines()
+    install, check_all, offline = releasing_block(project, "cargo install").strip().splitlines()
     assert install.split("#")[0].split() == [
         "cargo",
         "install",
@@ -233,7 +235,7 @@ def test_the_readmes_cargo_deny_commands_run(
 @dataclass
 class Rebuild:
     project: Path  # the rendered project, as a git repository with its release tag
-    dists: list[Path]  # what the README's commands built, once from each of two clones
+    dists: list[Path]  # what the RELEASING.md's commands built, once from each of two clones
     printed: list[str]  # what they printed
 
     def files(self, n: int) -> dict[str, bytes]:
@@ -241,18 +243,18 @@ class Rebuild:
 
 
 @pytest.fixture(scope="module")
-def rebuild(tmp_path_factory: pytest.TempPathFactory, bake_session: Callable[..., Path]) -> Rebuild:
-    """Run the README's rebuild commands twice: from the project's repository and from a clone
+def rebuild(tmp_path_factory: pytest.TempPathFactory) -> Rebuild:
+    """Run the RELEASING.md's rebuild commands twice: from the project's repository and from a clone
     of it in another folder, each with a cargo target directory of its own."""
     if os.name == "nt":
-        pytest.skip("the README's rebuild commands build in the POSIX folder /tmp/<slug>")
-    project = bake_session(project_name="Rebuild Check")
+        pytest.skip("the RELEASING.md's rebuild commands build in the POSIX folder /tmp/<slug>")
+    project = render(tmp_path_factory.mktemp("rebuild"), project_name="Rebuild Check")
     commit_all(project, "The release")
     git(project, "tag", "v0.1.0")
     elsewhere = tmp_path_factory.mktemp("another-folder") / project.name
     git(elsewhere.parent, "clone", "-q", str(project), str(elsewhere))
 
-    block = readme_block(project, "git clone")
+    block = releasing_block(project, "git clone")
     url = f"https://github.com/OWNER/{project.name}"
     assert url in block
     build_dir = Path(re.search(r"git clone \S+ (\S+)", block)[1])  # /tmp/rebuild-check
@@ -275,7 +277,7 @@ def rebuild(tmp_path_factory: pytest.TempPathFactory, bake_session: Callable[...
     return Rebuild(project=project, dists=dists, printed=printed)
 
 
-def test_the_readmes_rebuild_gives_the_same_wheel_and_sdist_from_any_clone(rebuild: Rebuild) -> None:
+def test_the_releasing_guides_rebuild_gives_the_same_wheel_and_sdist_from_any_clone(rebuild: Rebuild) -> None:
     first, second = rebuild.files(0), rebuild.files(1)
     assert sorted(first) == sorted(second)
     assert sorted(name.rsplit(".", 1)[-1] for name in first) == ["gz", "whl"]
@@ -334,8 +336,10 @@ def test_the_sbom_lists_the_project_and_every_crate_compiled_into_the_extension(
     assert listed <= locked  # each at its locked version
 
 
-def test_the_readmes_sbom_command_lists_the_crates_of_a_wheel(rebuild: Rebuild, tmp_path: Path) -> None:
-    command = readme_block(rebuild.project, "python3 -c").strip()
+def test_the_releasing_guides_sbom_command_lists_the_crates_of_a_wheel(
+    rebuild: Rebuild, tmp_path: Path
+) -> None:
+    command = releasing_block(rebuild.project, "python3 -c").strip()
     assert "/sboms/" in command
     (tmp_path / "dist").mkdir()
     for wheel in rebuild.dists[0].glob("*.whl"):

@@ -14,12 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_copier import ANSWERS_FILE, template_change, users_edit
-from test_readme import console_blocks, shell, uv_env
 
 from conftest import (
+    ANSWERS_FILE,
     CARGO_TOOLS,
-    GIT_ENV,
     IN_CI,
     PINS,
     RUSTUP_OPTIONS,
@@ -27,11 +25,16 @@ from conftest import (
     build_env,
     child_env,
     commit_all,
+    doc_blocks,
     git,
     read_toml,
     run,
     runner_os,
+    shell,
+    template_change,
     tool,
+    users_edit,
+    uv_env,
     with_tools,
 )
 
@@ -44,14 +47,14 @@ def readme_commands() -> dict[str, str]:
     """The template README's console blocks that render a project, keyed by their first word."""
     return {
         block.split()[0]: block
-        for block in console_blocks(TEMPLATE / "README.md")
+        for block in doc_blocks(TEMPLATE / "README.md")
         if "tests/requirements.txt" not in block and "copier" not in block
     }
 
 
 def readme_test_commands() -> dict[str, str]:
     """The template README's commands that run its test suite, keyed by their first word."""
-    blocks = [b.strip() for b in console_blocks(TEMPLATE / "README.md") if "tests/requirements.txt" in b]
+    blocks = [b.strip() for b in doc_blocks(TEMPLATE / "README.md") if "tests/requirements.txt" in b]
     return {block.split()[0]: block for block in blocks}
 
 
@@ -115,8 +118,9 @@ def test_the_template_readme_renders_and_runs_the_default_project_from_a_clean_f
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
 
 
-def test_the_readme_rust_commands_install_the_pinned_toolchains_and_tools_as_written(tmp_path: Path) -> None:
-    rustup, cargo = readme_commands()["rustup"].strip().splitlines()
+def test_the_contributing_guide_installs_the_pinned_toolchains_and_tools_as_written(tmp_path: Path) -> None:
+    (block,) = doc_blocks(TEMPLATE / "CONTRIBUTING.md")
+    rustup, cargo = block.strip().splitlines()
     assert rustup == f"rustup toolchain install {PINS['rust']} {PINS['msrv']} {RUSTUP_OPTIONS}"
     assert cargo == f"cargo +{PINS['rust']} install --locked {CARGO_TOOLS}"
     shell(f"{rustup}\n{cargo}", tmp_path, build_env())  # installed already: each says so and stops
@@ -157,11 +161,9 @@ def test_the_readme_test_command_runs_as_written_from_a_clean_clone(
     assert summary and re.fullmatch(r"[1-9]\d* passed(, \d+ deselected)? in .*", summary[-1]), out[-3000:]
 
 
-def test_answers_on_the_command_line_as_the_readme_gives_them(
-    template_repo: Path, tmp_path: Path, cookiecutter_config: Path
-) -> None:
-    (block,) = [b for b in console_blocks(TEMPLATE / "README.md") if "module_name=" in b]
-    env = with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config)), "cookiecutter")
+def test_answers_on_the_command_line_as_the_readme_gives_them(template_repo: Path, tmp_path: Path) -> None:
+    (block,) = [b for b in doc_blocks(TEMPLATE / "README.md") if "module_name=" in b]
+    env = with_tools(child_env(), "cookiecutter")
     shell(as_written(block, template_repo), tmp_path, env)
     project = tmp_path / "rust-in-python"
     assert read_toml(project / "Cargo.toml")["lib"]["name"] == "fast_fib"
@@ -169,14 +171,14 @@ def test_answers_on_the_command_line_as_the_readme_gives_them(
 
 
 def test_cruft_commands_of_the_readme_render_the_same_project_and_find_it_current(
-    template_repo: Path, tmp_path: Path, bake: Callable[..., Path], cookiecutter_config: Path
+    template_repo: Path, tmp_path: Path, rendered: Callable[..., Path]
 ) -> None:
-    (block,) = [b for b in console_blocks(TEMPLATE / "README.md") if b.startswith("cruft ")]
-    env = with_tools(child_env(COOKIECUTTER_CONFIG=str(cookiecutter_config), **GIT_ENV), "cruft")
+    (block,) = [b for b in doc_blocks(TEMPLATE / "README.md") if b.startswith("cruft ")]
+    env = with_tools(child_env(), "cruft")
     shell(as_written(block, template_repo), tmp_path, env)
     project = tmp_path / "rust-in-python"
     assert (project / ".cruft.json").is_file()
-    plain = bake()
+    plain = rendered()
     for path in plain.rglob("*"):
         if path.is_file():
             assert (project / path.relative_to(plain)).read_bytes() == path.read_bytes(), path
@@ -205,7 +207,7 @@ def test_uv_run_rebuilds_after_a_rust_edit(bake: Callable[..., Path]) -> None:
 
 def readme_copier_commands() -> dict[str, str]:
     """The README's copier commands, keyed by what they do: copy with uvx, copy in a venv, update."""
-    blocks = [b.strip() for b in console_blocks(TEMPLATE / "README.md") if "copier " in b]
+    blocks = [b.strip() for b in doc_blocks(TEMPLATE / "README.md") if "copier " in b]
     keys = {"uvx": "copy with uvx", "python3": "copy in a venv"}
     return {("update" if " copier update " in b else keys[b.split()[0]]): b for b in blocks}
 
@@ -226,7 +228,7 @@ def test_the_readmes_uvx_commands_copy_then_update_keeping_the_users_edit(
     template_git = tmp_path / "template"
     git(tmp_path, "clone", "-q", str(template_repo), str(template_git))
     commands = readme_copier_commands()
-    env = with_tools(uv_env(**GIT_ENV), "uvx")
+    env = with_tools(uv_env(), "uvx")
     work = tmp_path / "work"
     work.mkdir()
     shell(as_written(commands["copy with uvx"], template_git), work, env)
@@ -242,8 +244,6 @@ def test_the_readmes_uvx_commands_copy_then_update_keeping_the_users_edit(
 
 @pytest.mark.skipif(os.name == "nt", reason="the venv block activates with the POSIX .venv/bin/activate")
 def test_the_readmes_venv_command_copies_the_project(template_repo: Path, tmp_path: Path) -> None:
-    shell(
-        as_written(readme_copier_commands()["copy in a venv"], template_repo), tmp_path, child_env(**GIT_ENV)
-    )
+    shell(as_written(readme_copier_commands()["copy in a venv"], template_repo), tmp_path, child_env())
     assert (tmp_path / "rust-in-python" / ANSWERS_FILE).is_file()
     assert (tmp_path / "rust-in-python" / "Cargo.toml").is_file()
