@@ -193,7 +193,7 @@ def bake(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """`rendered(**answers)`: one render per combination for this worker, for tests that only
-    read it (or build it without changing a file)."""
+    read it (or build it elsewhere, without writing a file into it)."""
 
     @functools.cache
     def _render(frozen: tuple[tuple[str, str], ...]) -> Path:
@@ -570,14 +570,12 @@ BUILT = ["mixed at 3.10, two licences", "abi3_floor=none"]
 
 
 @pytest.fixture(scope="session", params=BUILT)
-def built(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, rendered: Callable[..., Path]
-) -> Iterator[Built]:
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     """Render a variant, make a venv with the tools its tests run, then build its wheel with
     pip and install it there (what `pip install .` does)."""
     (variant,) = [v for v in VARIANTS if v.id == request.param]
-    project = rendered(**variant.answers)
     root = tmp_path_factory.mktemp("built")
+    project = render(root / "out", **variant.answers)
     venv = make_venv(root, sys.executable, *pinned_test_tools(project))
     py = venv_python(venv)
     run([py, "-m", "pip", "wheel", "-q", "--no-deps", "-w", root / "dist", "."], cwd=project)

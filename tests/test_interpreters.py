@@ -184,9 +184,9 @@ def range_ends() -> list[Interpreter]:
 
 @pytest.mark.parametrize("interpreter", range_ends(), ids=interpreter_id)
 def test_the_projects_own_tests_pass_on_the_lowest_and_highest_python_of_its_range(
-    wheels: Callable[[str], Path], rendered: Callable[..., Path], tmp_path: Path, interpreter: Interpreter
+    wheels: Callable[[str], Path], bake: Callable[..., Path], tmp_path: Path, interpreter: Interpreter
 ) -> None:
-    project = rendered()
+    project = bake()
     venv = make_venv(tmp_path, exercised(interpreter).path)
     py = venv_python(venv)
     install = [py, "-m", "pip", "install", "-q", *pinned_test_tools(project), wheels(DEFAULTS["abi3_floor"])]
