@@ -560,8 +560,9 @@ class Built:
     def env(self, **extra: str) -> dict[str, str]:
         return venv_env(self.venv, **extra)
 
-    def run(self, *args: str | Path, **extra: str) -> subprocess.CompletedProcess[str]:
-        return run(list(args), cwd=self.project, env=self.env(**extra))
+    def run(self, *args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """A command in the project's folder with its venv active (`check`: see `run`)."""
+        return run(list(args), cwd=self.project, env=self.env(), check=check)
 
 
 # The rows of VARIANTS built into a wheel and installed: the mixed layout with its own names and

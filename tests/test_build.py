@@ -30,6 +30,7 @@ from conftest import (
     Built,
     build_env,
     make_venv,
+    passed,
     pinned_test_tools,
     posix_shell,
     read_toml,
@@ -119,15 +120,7 @@ def test_the_comparison_counts_the_cpus_this_process_may_use(built: Built) -> No
 def test_comparison_script_refuses_a_bad_argument_at_once_with_one_line(
     built: Built, args: list[str], message: str
 ) -> None:
-    proc = subprocess.run(
-        [built.python, "-OO", "compare.py", *args],
-        cwd=built.project,
-        env=built.env(),
-        capture_output=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
+    proc = built.run(built.python, "-OO", "compare.py", *args, check=False)
     assert proc.returncode == 2
     assert proc.stdout == "" and "Traceback" not in proc.stderr
     assert proc.stderr.splitlines()[-1].startswith("compare.py: error: ") and message in proc.stderr
@@ -155,13 +148,7 @@ def test_mypy_strict_sees_the_modules_types(built: Built, tmp_path: Path) -> Non
     built.run(built.python, "-m", "mypy", "--strict", good)
     bad = tmp_path / "bad.py"
     bad.write_text(f"from {built.module} import fibo\n\nresult: str = fibo(10)\n", encoding="utf-8")
-    proc = subprocess.run(
-        [built.python, "-m", "mypy", "--strict", bad],
-        env=built.env(),
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-    )
+    proc = built.run(built.python, "-m", "mypy", "--strict", bad, check=False)
     assert proc.returncode == 1 and "Incompatible types in assignment" in proc.stdout
 
 
@@ -181,13 +168,7 @@ def test_a_stub_with_a_wrong_type_fails_the_projects_type_check(built: Built, wr
     assert STUBBED_FIBO in text
     stub.write_text(text.replace(STUBBED_FIBO, wrong), encoding="utf-8")
     try:
-        proc = subprocess.run(
-            [built.python, "-m", "mypy"],
-            cwd=built.project,
-            env=built.env(),
-            capture_output=True,
-            encoding="utf-8",
-        )
+        proc = built.run(built.python, "-m", "mypy", check=False)
     finally:
         stub.write_text(text, encoding="utf-8")
     assert proc.returncode == 1, proc.stdout
@@ -195,8 +176,7 @@ def test_a_stub_with_a_wrong_type_fails_the_projects_type_check(built: Built, wr
 
 
 def test_projects_own_tests_pass(built: Built) -> None:
-    out = built.run(built.python, "-m", "pytest", "-p", "no:cacheprovider").stdout
-    assert re.search(r"\b[1-9]\d* passed", out) and not re.search(r"\b[1-9]\d* failed", out)
+    assert passed(built.run(built.python, "-m", "pytest", "-p", "no:cacheprovider").stdout)
 
 
 def no_python_env(built: Built) -> dict[str, str]:
@@ -238,14 +218,7 @@ def test_native_timer_does_not_link_libpython(built: Built) -> None:
 
 
 def test_native_timer_rejects_a_bad_argument(built: Built) -> None:
-    proc = subprocess.run(
-        [tool("cargo"), "run", "--release", "-q", "--", "0"],
-        cwd=built.project,
-        env=built.env(),
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-    )
+    proc = built.run("cargo", "run", "--release", "-q", "--", "0", check=False)
     assert proc.returncode == 2 and "n >= 1" in proc.stderr
 
 
@@ -281,12 +254,10 @@ def test_the_projects_gil_test_fails_when_fibo_holds_the_gil(
     venv = make_venv(tmp_path, sys.executable, *pinned_test_tools(project))
     py = venv_python(venv)
     run([py, "-m", "pip", "install", "-q", "--no-deps", "."], cwd=project, env=venv_env(venv))
-    proc = subprocess.run(
+    proc = run(
         [py, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_fibo.py"],
-        cwd=project,
-        env=venv_env(venv),
-        capture_output=True,
-        encoding="utf-8",
+        project,
+        venv_env(venv),
         check=False,
     )
     failed = re.findall(r"^FAILED \S+::(\w+)", proc.stdout, re.M)
