@@ -103,8 +103,8 @@ def place(platform: str, platform_version: str, arch: str) -> str:
 
 
 def trim_manifest(manifest: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, list[str]]]:
-    """For each CPython minor from 3.9 on: the "platform [platform_version] arch" entries of its
-    stable releases and of its pre-releases (free-threaded builds have an arch ending in
+    """For each CPython minor from the oldest floor on: the "platform [platform_version] arch"
+    entries of its stable releases and of its pre-releases (free-threaded builds have an arch ending in
     `-freethreaded`)."""
     pythons: dict[str, dict[str, set[str]]] = {}
     for release in manifest:
