@@ -400,9 +400,10 @@ def make_venv(where: Path, python: str | Path = sys.executable, *requirements: s
 
 
 def pinned_test_tools(project: Path) -> list[str]:
-    """The dev group's pins of what the project's own tests run: pytest, and mypy (stubtest)."""
+    """The dev group's pins of what the project's own tests run: pytest and its threads plugin,
+    and mypy (stubtest)."""
     dev = read_toml(project / "pyproject.toml")["dependency-groups"]["dev"]
-    return [pin for pin in dev if pin.startswith(("pytest==", "mypy=="))]
+    return [pin for pin in dev if pin.startswith(("pytest==", "pytest-run-parallel==", "mypy=="))]
 
 
 # --- The CPython interpreters installed on this machine -----------------------------------------

@@ -175,8 +175,64 @@ def test_a_stub_with_a_wrong_type_fails_the_projects_type_check(built: Built, wr
     assert "tests/test_types.py" in proc.stdout, proc.stdout
 
 
-def test_projects_own_tests_pass(built: Built) -> None:
-    assert passed(built.run(built.python, "-m", "pytest", "-p", "no:cacheprovider").stdout)
+@pytest.mark.parametrize("threads", [[], ["--parallel-threads=4"]], ids=["once", "in 4 threads each"])
+def test_projects_own_tests_pass(built: Built, threads: list[str]) -> None:
+    """As CI runs them, and as its free-threaded rows do: each test in 4 threads at once, but the
+    ones marked thread-unsafe, which run once."""
+    out = built.run(built.python, "-m", "pytest", "-p", "no:cacheprovider", "-v", *threads).stdout
+    assert passed(out)
+    if threads:
+        assert re.search(r"Collected \d+ items to run in parallel", out)
+        assert re.search(r"test_stub_matches_the_compiled_module PASSED.*thread-unsafe", out), out
+
+
+# --- The stub, written from the compiled module -------------------------------------------------
+
+NEW_FUNCTION = """
+    /// Add two numbers.
+    #[pyfunction]
+    fn add(a: i64, b: i64) -> i64 {
+        a + b
+    }
+"""
+
+
+def test_a_new_function_fails_the_stub_check_until_the_readmes_command_writes_it(
+    bake: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = bake()
+    assert read_toml(project / "pyproject.toml")["tool"]["maturin"]["features"] == [
+        "python"
+    ]  # wheels: no stubs
+    venv = make_venv(tmp_path, sys.executable, f"nox=={PINS['dev']['nox']}")
+
+    def nox(*args: str) -> subprocess.CompletedProcess[str]:
+        return run(
+            [venv_python(venv), "-m", "nox", "-s", *args],
+            project,
+            with_tools(venv_env(venv), "uv"),
+            check=False,
+        )
+
+    assert nox("stubs", "--", "--check").returncode == 0
+    lib = project / "src" / "lib.rs"
+    source = lib.read_text(encoding="utf-8")
+    lib.write_text(
+        source.replace("\n    /// Return the n-th", NEW_FUNCTION + "\n    /// Return the n-th", 1), "utf-8"
+    )
+    stale = nox("stubs", "--", "--check")
+    assert stale.returncode != 0
+    said = stale.stdout + stale.stderr
+    assert (
+        "+def add(a: SupportsIndex, b: SupportsIndex) -> int:" in said
+        and "Run `nox -s stubs` to write it" in said
+    )
+    # "Adding the next function", step 3, as written
+    step = re.search(r"^3\. Run `(nox -s [^`]+)`", (project / "README.md").read_text(encoding="utf-8"), re.M)
+    assert step and nox(*step[1].split()[2:]).returncode == 0
+    assert nox("stubs", "--", "--check").returncode == 0
+    stub = (project / f"{DEFAULTS['module_name']}.pyi").read_text(encoding="utf-8")
+    assert "def add(a: SupportsIndex, b: SupportsIndex) -> int:" in stub and '"add"' in stub
 
 
 def no_python_env(built: Built) -> dict[str, str]:

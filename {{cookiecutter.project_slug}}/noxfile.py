@@ -10,6 +10,7 @@ pinned dev tools of pyproject.toml. Arguments after `--` go to the session's mai
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import shutil
@@ -22,6 +23,14 @@ nox.options.default_venv_backend = "uv|virtualenv"
 
 DEV = nox.project.dependency_groups(nox.project.load_toml(), "dev")
 
+# The type stub, and where `maturin generate-stubs` writes it from the compiled module.
+{%- if cookiecutter.layout == "mixed" %}
+STUB = Path("python/{{ cookiecutter.module_name }}/_core.pyi")
+GENERATED = "{{ cookiecutter.module_name }}/_core.pyi"
+{%- else %}
+STUB = Path("{{ cookiecutter.module_name }}.pyi")
+GENERATED = "{{ cookiecutter.module_name }}/__init__.pyi"
+{%- endif %}
 # `nox -s coverage`: the cargo-llvm-cov it installs, and the share of the lines of src/lib.rs the
 # tests must run unless `-- --fail-under-lines N` says otherwise (they run every line: README.md).
 CARGO_LLVM_COV = "{{ cookiecutter._pins.cargo_llvm_cov }}"
@@ -30,7 +39,8 @@ FAIL_UNDER = 100
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Rust and Python formatting and lints, and the strict type check."""
+    """Rust and Python formatting and lints, the strict type check, and the stub against the
+    compiled module."""
     session.install(*DEV)
     session.run("cargo", "fmt", "--check", external=True)
     session.run(
@@ -39,6 +49,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    check_stub(session)
 
 
 @nox.session
@@ -47,6 +58,33 @@ def tests(session: nox.Session) -> None:
     session.install(*DEV, ".")
     session.run("cargo", "test", external=True)
     session.run("pytest", *session.posargs)
+
+
+@nox.session(default=False)
+def stubs(session: nox.Session) -> None:
+    """Write the type stub from the compiled module (`-- --check` only compares)."""
+    session.install(*DEV)
+    if session.posargs == ["--check"]:
+        check_stub(session)
+    else:
+        STUB.write_text(generated_stub(session), encoding="utf-8")
+
+
+def generated_stub(session: nox.Session) -> str:
+    """The stub `maturin generate-stubs` writes from PyO3's introspection data (the `stubs`
+    feature, in an unstripped build)."""
+    out = Path(session.create_tmp()) / "stubs"
+    generate = ["maturin", "generate-stubs", "--features", "stubs", "--profile", "dev", "--quiet"]
+    session.run(*generate, "--out", str(out))
+    return (out / GENERATED).read_text(encoding="utf-8")
+
+
+def check_stub(session: nox.Session) -> None:
+    current, fresh = STUB.read_text(encoding="utf-8"), generated_stub(session)
+    if current != fresh:
+        lines = current.splitlines(keepends=True), fresh.splitlines(keepends=True)
+        diff = "".join(difflib.unified_diff(*lines, str(STUB), "the compiled module"))
+        session.error(f"{STUB} is not what the module gives:\n{diff}Run `nox -s stubs` to write it")
 
 
 @nox.session(default=False)

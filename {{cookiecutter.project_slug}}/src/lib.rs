@@ -131,11 +131,10 @@ mod python {
         }
     }
 
-    /// Sets `__version__` from Cargo.toml, the one place the version is written.
-    #[pymodule_init]
-    fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
-        module.add("__version__", env!("CARGO_PKG_VERSION"))
-    }
+    /// The version, from Cargo.toml, the one place it is written.
+    #[allow(non_upper_case_globals)]
+    #[pymodule_export]
+    const __version__: &str = env!("CARGO_PKG_VERSION");
 
     /// Return the n-th Fibonacci number, computed by naive recursion.
     ///

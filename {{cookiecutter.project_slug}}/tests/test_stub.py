@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.thread_unsafe(reason="stubtest runs in a process of its own: once is enough")
 def test_stub_matches_the_compiled_module() -> None:
     # The same command as in README.md, run from the project root.
 {%- if cookiecutter.layout == "mixed" %}
