@@ -30,8 +30,8 @@ from typing import Any
 import pytest
 import tomllib
 from cookiecutter.generate import generate_context
-from cookiecutter.main import cookiecutter
 from cookiecutter.prompt import prompt_for_config
+from pytest_cookies.plugin import Cookies, Result
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 VENV_BIN = "Scripts" if os.name == "nt" else "bin"
@@ -175,13 +175,20 @@ def variants(where: Callable[[Variant], bool] = lambda _: True) -> list[Any]:
 # --- Rendering ----------------------------------------------------------------------------------
 
 
-def render(output_dir: Path, **overrides: str) -> Path:
-    """The project cookiecutter renders into `output_dir` with these answers (the others
-    default), with the suite's own empty configuration."""
+def bake_result(output_dir: Path, **overrides: str) -> Result:
+    """What pytest-cookies' `bake` gives for these answers (the others default), rendered into
+    `output_dir` with the suite's own empty configuration."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    return Path(
-        cookiecutter(str(TEMPLATE), no_input=True, extra_context=overrides, output_dir=str(output_dir))
-    )
+    cookies = Cookies(str(TEMPLATE), lambda _name: output_dir, os.environ["COOKIECUTTER_CONFIG"])
+    return cookies.bake(extra_context=overrides)
+
+
+def render(output_dir: Path, **overrides: str) -> Path:
+    """The project rendered into `output_dir`; the test fails if rendering failed."""
+    result = bake_result(output_dir, **overrides)
+    if result.exception is not None:  # (printing the Result itself raises a DeprecationWarning)
+        pytest.fail(f"rendering failed: {result.exception!r}", pytrace=False)
+    return Path(result.project_path)
 
 
 @pytest.fixture

@@ -185,7 +185,7 @@ def template_git(template_repo: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def copie(template_git: Path, tmp_path: Path) -> Copie:
-    """pytest-copie's helper on the template clone (its plugin is not loaded: pytest.ini)."""
+    """pytest-copie's helper on the template clone (its plugin is not loaded: see pytest.ini)."""
     (tmp_path / "copie").mkdir()
     return Copie(
         default_template_dir=template_git, test_dir=tmp_path / "copie", config_file=tmp_path / "none"

@@ -25,10 +25,10 @@ from conftest import (
     PRE_GEN,
     QUESTIONS,
     TEMPLATE,
+    bake_result,
     child_env,
     posix_shell,
     read_toml,
-    render,
     tool,
 )
 
@@ -331,9 +331,10 @@ def test_a_bad_answer_with_overwrite_keeps_the_existing_folder_untouched(
 @pytest.mark.parametrize("field", ["project_name", "description", "author_name"])
 @pytest.mark.parametrize("text", ["one\ntwo", "tab\there", "bell\x07"])
 def test_control_characters_in_one_line_fields_are_rejected(tmp_path: Path, field: str, text: str) -> None:
-    with pytest.raises(FailedHookException, match=f"Invalid {field} "):
-        render(tmp_path, **{field: text})
-    assert list(tmp_path.iterdir()) == []
+    result = bake_result(tmp_path, **{field: text})
+    assert isinstance(result.exception, FailedHookException)
+    assert f"Invalid {field} " in str(result.exception)
+    assert result.project_path is None and list(tmp_path.iterdir()) == []
 
 
 TRICKY = "Zoë \"\"\"double\"\"\" '''single''' \\back\\slash {braces} %d $HOME `tick` 🦀🚀 𝔘𝔫𝔦"
