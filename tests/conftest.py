@@ -406,6 +406,22 @@ def make_venv(where: Path, python: str | Path = sys.executable, *requirements: s
     return venv
 
 
+@pytest.fixture(scope="session")
+def nox(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`nox(project, "-s", "lint", ...)`: the pinned nox, as the rendered README runs it, with uv
+    on PATH; `without_rust=True` leaves only nox and uv on PATH."""
+    venv = make_venv(tmp_path_factory.mktemp("nox"), sys.executable, f"nox=={PINS['dev']['nox']}")
+
+    def _nox(project: Path, *args: str, without_rust: bool = False) -> subprocess.CompletedProcess[str]:
+        env = with_tools(venv_env(venv), "uv")
+        if without_rust:
+            env["PATH"] = os.pathsep.join([str(venv / VENV_BIN), str(Path(tool("uv")).parent)])
+            assert shutil.which("rustup", path=env["PATH"]) is None
+        return run([venv_python(venv), "-m", "nox", *args], cwd=project, env=env, check=False)
+
+    return _nox
+
+
 def pinned_test_tools(project: Path) -> list[str]:
     """The dev group's pins of what the project's own tests run: pytest and its threads plugin,
     and mypy (stubtest)."""

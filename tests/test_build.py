@@ -198,29 +198,18 @@ NEW_FUNCTION = """
 
 
 def test_a_new_function_fails_the_stub_check_until_the_readmes_command_writes_it(
-    bake: Callable[..., Path], tmp_path: Path
+    bake: Callable[..., Path], nox: Callable[..., subprocess.CompletedProcess[str]]
 ) -> None:
     project = bake()
-    assert read_toml(project / "pyproject.toml")["tool"]["maturin"]["features"] == [
-        "python"
-    ]  # wheels: no stubs
-    venv = make_venv(tmp_path, sys.executable, f"nox=={PINS['dev']['nox']}")
-
-    def nox(*args: str) -> subprocess.CompletedProcess[str]:
-        return run(
-            [venv_python(venv), "-m", "nox", "-s", *args],
-            project,
-            with_tools(venv_env(venv), "uv"),
-            check=False,
-        )
-
-    assert nox("stubs", "--", "--check").returncode == 0
+    features = read_toml(project / "pyproject.toml")["tool"]["maturin"]["features"]
+    assert features == ["python"]  # the wheels carry no introspection data
+    assert nox(project, "-s", "stubs", "--", "--check").returncode == 0
     lib = project / "src" / "lib.rs"
     source = lib.read_text(encoding="utf-8")
     lib.write_text(
         source.replace("\n    /// Return the n-th", NEW_FUNCTION + "\n    /// Return the n-th", 1), "utf-8"
     )
-    stale = nox("stubs", "--", "--check")
+    stale = nox(project, "-s", "stubs", "--", "--check")
     assert stale.returncode != 0
     said = stale.stdout + stale.stderr
     assert (
@@ -229,8 +218,8 @@ def test_a_new_function_fails_the_stub_check_until_the_readmes_command_writes_it
     )
     # "Adding the next function", step 3, as written
     step = re.search(r"^3\. Run `(nox -s [^`]+)`", (project / "README.md").read_text(encoding="utf-8"), re.M)
-    assert step and nox(*step[1].split()[2:]).returncode == 0
-    assert nox("stubs", "--", "--check").returncode == 0
+    assert step and nox(project, *step[1].split()[1:]).returncode == 0
+    assert nox(project, "-s", "stubs", "--", "--check").returncode == 0
     stub = (project / f"{DEFAULTS['module_name']}.pyi").read_text(encoding="utf-8")
     assert "def add(a: SupportsIndex, b: SupportsIndex) -> int:" in stub and '"add"' in stub
 

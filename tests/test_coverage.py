@@ -8,17 +8,15 @@ command runs as written, in both layouts, in test_readme.py.)
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import PINS, make_venv, render, run, tool, venv_env, venv_python, with_tools
+from conftest import render
 
 pytestmark = pytest.mark.build
 
@@ -34,16 +32,10 @@ pub fn untested(n: u64) -> u64 {
 
 @pytest.fixture(scope="module")
 def nox_coverage(
-    tmp_path_factory: pytest.TempPathFactory,
+    nox: Callable[..., subprocess.CompletedProcess[str]],
 ) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run `nox -s coverage` in a project, with the pinned nox, as the README does."""
-    venv = make_venv(tmp_path_factory.mktemp("nox"), sys.executable, f"nox=={PINS['dev']['nox']}")
-
-    def session(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        nox = [venv_python(venv), "-m", "nox", "-s", "coverage", *args]
-        return run(nox, cwd=project, env=with_tools(venv_env(venv), "uv"), timeout=900, check=False)
-
-    return session
+    return lambda project, *args: nox(project, "-s", "coverage", *args)
 
 
 @pytest.fixture(scope="module")
@@ -122,14 +114,10 @@ def test_a_function_no_test_calls_lowers_the_figure_and_is_named(
     assert nox_coverage(project, "--", "--fail-under-lines", str(floor + 1)).returncode != 0
 
 
-def test_without_rustup_the_session_says_what_to_install(measured: tuple[Path, str], tmp_path: Path) -> None:
-    venv = make_venv(tmp_path, sys.executable, f"nox=={PINS['dev']['nox']}")
-    env = venv_env(venv)
-    env["PATH"] = os.pathsep.join([str(venv_python(venv).parent), str(Path(tool("uv")).parent)])
-    assert shutil.which("rustup", path=env["PATH"]) is None
-    proc = run(
-        [venv_python(venv), "-m", "nox", "-s", "coverage"], cwd=measured[0], env=env, timeout=300, check=False
-    )
+def test_without_rustup_the_session_says_what_to_install(
+    measured: tuple[Path, str], nox: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    proc = nox(measured[0], "-s", "coverage", without_rust=True)
     assert proc.returncode != 0
     assert "Coverage needs rustup" in proc.stderr and "https://rustup.rs" in proc.stderr
 
