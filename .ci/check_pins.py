@@ -237,6 +237,24 @@ def runner_problems(
     return report
 
 
+def image_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """One line for each label the README dropped, added, or shows with another image or status
+    than the snapshot (a label leaving preview, a deprecation, a retirement)."""
+    report = [f"runner images: {label} is no longer listed" for label in old if label not in new]
+    for label, entry in new.items():
+        before = old.get(label)
+        if before is None:
+            report.append(f"runner images: {label} is new ({entry['image']}, {entry['status']})")
+        elif before != entry:
+            changes = [
+                f"{key} {before.get(key)} -> {value}"
+                for key, value in entry.items()
+                if before.get(key) != value
+            ]
+            report.append(f"runner images: {label}: " + ", ".join(changes))
+    return report
+
+
 # --- the rendered Cargo.lock ---------------------------------------------------------------------
 
 LOCK_HEAD = """{#- Cargo.lock of the rendered project. The crates.io entries are what
@@ -292,7 +310,7 @@ def lock_problems(template: str, resolved_template: str) -> list[str]:
 
 Getter = Callable[[str], Any]
 # The pins that are crates.io releases: the PyO3 the project builds with, and the cargo tools
-# its CI installs with `cargo install --locked`.
+# its CI installs (their release binaries, by taiki-e/install-action).
 CRATES = {"pyo3": "pyo3", "cargo_deny": "cargo-deny", "cargo_llvm_cov": "cargo-llvm-cov"}
 
 
@@ -344,6 +362,21 @@ def pyo3_problems(pins: Mapping[str, Any], floors: Iterable[str], get: Getter = 
     needs = version.get("rust_version") or "0"
     if version_key(needs) > version_key(pins["msrv"]):
         report.append(f"msrv: pinned {pins['msrv']}, but pyo3 {pins['pyo3']} needs Rust {needs}")
+    return report
+
+
+def install_action_problems(pins: Mapping[str, Any], get: Getter = fetch_json) -> list[str]:
+    """The rendered CI installs the cargo tools with taiki-e/install-action and no fallback to a
+    source build: each pinned version must be in the manifest of the pinned commit."""
+    sha = pins["actions"]["taiki-e/install-action"]["sha"]
+    report = []
+    for pin in ("cargo_deny", "cargo_llvm_cov"):
+        crate = CRATES[pin]
+        manifest = get(
+            f"https://raw.githubusercontent.com/taiki-e/install-action/{sha}/manifests/{crate}.json"
+        )
+        if pins[pin] not in manifest:
+            report.append(f"{pin}: taiki-e/install-action {sha[:12]} has no binary of {crate} {pins[pin]}")
     return report
 
 
@@ -422,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
             report += check(pins, fetch_json)
         report += tag_problems(pins)
         report += pyo3_problems(pins, config["abi3_floor"])
+        report += install_action_problems(pins)
         trimmed = trim_manifest(fetch_json(MANIFEST_URL))
         images = parse_runner_images(fetch_text(RUNNER_IMAGES_URL))
     except (SourceError, KeyError, TypeError, ValueError, IndexError) as error:
@@ -429,8 +463,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report += snapshot_problems(pins, {**snapshot, "runners": images, "pythons": trimmed})
     report += runner_problems(pins, {**snapshot, "pythons": trimmed}, images)
-    if trimmed != snapshot["pythons"] or images != snapshot["runners"]:
-        report.append(f"{SNAPSHOT.relative_to(ROOT).as_posix()}: the manifest or the runner images changed")
+    report += image_changes(snapshot["runners"], images)
+    if trimmed != snapshot["pythons"]:
+        report.append(f"{SNAPSHOT.relative_to(ROOT).as_posix()}: setup-python's manifest changed")
     resolved = lock_template(resolve_lock(), "rust-in-python", "0.1.0")
     report += lock_problems(LOCK_TEMPLATE.read_text(encoding="utf-8"), resolved)
     if args.write:

@@ -97,12 +97,13 @@ os.environ.update(isolated_environ())
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """This environment for a child process: UTF-8 for every child Python, the pinned Rust, and
-    no venv, PYTHONPATH or `UV` leaking in (`uv run pytest` sets it; the suite's children are
-    not started by uv)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "UV")}
+    """This environment for a child process: UTF-8 for every child Python, and no venv,
+    PYTHONPATH, `UV` (`uv run pytest` sets it; the suite's children are not started by uv) or
+    RUSTUP_TOOLCHAIN leaking in: a rendered project's rust-toolchain.toml picks its Rust."""
+    leaks = ("VIRTUAL_ENV", "PYTHONPATH", "UV", "RUSTUP_TOOLCHAIN")
+    env = {k: v for k, v in os.environ.items() if k not in leaks}
     env.update(PYTHONUTF8="1", PYTHONIOENCODING="utf-8", PIP_DISABLE_PIP_VERSION_CHECK="1")
-    env.update(RUSTUP_TOOLCHAIN=PINS["rust"], **GIT_ENV)
+    env.update(GIT_ENV)
     env.update(extra)
     return env
 

@@ -267,20 +267,18 @@ def test_native_timer_rejects_a_bad_argument(built: Built) -> None:
     assert proc.returncode == 2 and "n >= 1" in proc.stderr
 
 
-def test_wheels_workflow_smoke_test_loads_the_built_wheel(built: Built, tmp_path: Path) -> None:
-    workflow = yaml.safe_load(
-        (built.project / ".github" / "workflows" / "wheels.yml").read_text(encoding="utf-8")
+def test_the_release_actions_smoke_test_loads_the_built_wheel(built: Built, tmp_path: Path) -> None:
+    action = yaml.safe_load(
+        (built.project / ".github" / "actions" / "wheels" / "action.yml").read_text(encoding="utf-8")
     )
     (step,) = [
-        s
-        for s in workflow["jobs"]["wheels"]["steps"]
-        if s.get("name", "").startswith("Smoke-test the wheels (each")
+        s for s in action["runs"]["steps"] if s.get("name", "").startswith("Smoke-test the wheels (each")
     ]
     this_python = f"{sys.version_info.major}.{sys.version_info.minor}"
     script = re.sub(r"for python in [^;]+;", f"for python in {this_python};", step["run"])
     (tmp_path / "dist").mkdir()
     shutil.copy(built.wheel, tmp_path / "dist")
-    env = with_tools(built.env(UV_PYTHON_DOWNLOADS="never"), "uv")
+    env = with_tools(built.env(UV_PYTHON_DOWNLOADS="never", PROJECT_DIR=str(tmp_path)), "uv")
     out = run([posix_shell(), "-c", script], cwd=tmp_path, env=env).stdout
     assert built.module in out
 

@@ -240,13 +240,41 @@ def test_a_deprecated_unlisted_or_moved_runner_label_is_reported() -> None:
     images = {k: dict(v) for k, v in SNAPSHOT["runners"].items()}
     images["macos-26"]["status"] = "deprecated"
     del images["windows-2025"]
-    images["ubuntu-24.04-arm"]["image"] = "Ubuntu 26.04 Arm64"
+    images["ubuntu-26.04-arm"]["image"] = "Ubuntu 28.04 Arm64"
     report = check_pins.runner_problems(PINS, SNAPSHOT, images)
     assert report == [
-        "runners.linux_arm: ubuntu-24.04-arm is now Ubuntu 26.04 Arm64, not Ubuntu 24.04 Arm64",
+        "runners.linux_arm: ubuntu-26.04-arm is now Ubuntu 28.04 Arm64, not Ubuntu 26.04 Arm64",
         "runners.macos: macos-26 (macOS 26 Arm64) is deprecated",
         "runners.windows: windows-2025 is no longer listed by actions/runner-images",
     ]
+
+
+@pytest.mark.parametrize(("offered", "report"), [(True, []), (False, ["cargo_llvm_cov"])])
+def test_a_cargo_tool_version_without_a_checked_binary_in_the_install_action_is_reported(
+    offered: bool, report: list[str]
+) -> None:
+    def get(url: str) -> dict[str, object]:
+        assert PINS["actions"]["taiki-e/install-action"]["sha"] in url
+        versions = [PINS["cargo_deny"]] + ([PINS["cargo_llvm_cov"]] if offered else [])
+        return {version: {"x86_64_linux_musl": {"hash": "0" * 64}} for version in versions}
+
+    found = check_pins.install_action_problems(PINS, get)
+    assert [line.split(":")[0] for line in found] == report
+
+
+def test_each_label_the_readme_adds_drops_or_changes_is_reported_by_itself() -> None:
+    """The changes of autumn 2026, replayed: 26.04 Arm64 left preview, 22.04 was deprecated,
+    macOS 14 was retired."""
+    before = {k: dict(v) for k, v in SNAPSHOT["runners"].items()}
+    before["ubuntu-26.04-arm"]["status"] = "preview"
+    before["ubuntu-22.04"]["status"] = "GA"
+    before["macos-14"] = {**before["macos-15"], "image": "macOS 14 Arm64"}
+    assert check_pins.image_changes(before, SNAPSHOT["runners"]) == [
+        "runner images: macos-14 is no longer listed",
+        "runner images: ubuntu-26.04-arm: status preview -> GA",
+        "runner images: ubuntu-22.04: status GA -> deprecated",
+    ]
+    assert check_pins.image_changes(SNAPSHOT["runners"], SNAPSHOT["runners"]) == []
 
 
 def test_a_newer_image_is_proposed_only_when_it_serves_every_python_the_pinned_one_does() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -138,6 +139,25 @@ def test_the_contributing_guide_installs_the_pinned_toolchains_and_tools_as_writ
     ci = (TEMPLATE / ".ci" / "run").read_text(encoding="utf-8")
     assert 'rustup toolchain install "$rust" "$msrv" ' + RUSTUP_OPTIONS in ci
     assert 'cargo "+$rust" install --locked "cargo-deny@$cargo_deny" "cargo-llvm-cov@$cargo_llvm_cov"' in ci
+
+
+def test_rustup_gives_the_project_and_any_copy_of_it_the_rust_of_rust_toolchain_toml(
+    rendered: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Whatever this machine's default Rust: in the project, and in a copy elsewhere (as the
+    release workflow builds), the toolchain file picks the pinned one; RUSTUP_TOOLCHAIN (the
+    msrv job) overrides it."""
+    project = rendered()
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(project, copy)
+    for folder in (project, copy):
+        active = run(["rustup", "show", "active-toolchain"], cwd=folder, env=child_env()).stdout
+        assert active.startswith(f"{PINS['rust']}-") and "rust-toolchain.toml" in active, active
+        assert run(["rustc", "--version"], cwd=folder, env=child_env()).stdout.startswith(
+            f"rustc {PINS['rust']} "
+        )
+    msrv = run(["rustc", "--version"], cwd=copy, env=child_env(RUSTUP_TOOLCHAIN=PINS["msrv"])).stdout
+    assert msrv.startswith(f"rustc {PINS['msrv']} ")
 
 
 def test_ci_runs_the_readme_venv_test_command() -> None:

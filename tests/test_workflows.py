@@ -27,7 +27,8 @@ ACTION_TAGS = json.loads((TEMPLATE / "tests" / "data" / "action-tags.json").read
 NEWEST = check_pins.minor(PINS["newest_python"])[1]
 FIRST_FREE_THREADED = check_pins.minor(PINS["free_threaded_python"])[1]
 USES = re.compile(r"uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<ref>\S+)(?: # (?P<comment>\S+))?")
-MATRIX_REF = re.compile(r"\$\{\{ matrix\.(\w+) \}\}")
+MATRIX_REF = re.compile(r"\$\{\{ matrix\.([\w.]+) \}\}")
+INPUT_REF = re.compile(r"\$\{\{ inputs\.(\w+) \}\}")
 WITH_WORKFLOWS = variants(lambda v: v.has_workflows)
 
 
@@ -44,6 +45,10 @@ def github(request: pytest.FixtureRequest, rendered: Callable[..., Path]) -> tup
 
 def workflow_files(github: Path) -> list[Path]:
     return sorted((github / "workflows").glob("*.yml"))
+
+
+def action_files(github: Path) -> list[Path]:
+    return sorted((github / "actions").glob("*/action.yml"))
 
 
 def all_workflows(githubs: list[tuple[Variant, Path]]) -> list[Path]:
@@ -77,7 +82,36 @@ def rows(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def expand(value: Any, row: dict[str, Any]) -> str:
-    return MATRIX_REF.sub(lambda m: str(row[m[1]]), str(value))
+    def lookup(path: str) -> str:
+        value: Any = row
+        for key in path.split("."):
+            value = value[key]
+        return str(value)
+
+    return MATRIX_REF.sub(lambda m: lookup(m[1]), str(value))
+
+
+def substitute(value: Any, given: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: substitute(v, given) for k, v in value.items()}
+    if isinstance(value, str):
+        return INPUT_REF.sub(lambda m: given[m[1]], value)
+    return value
+
+
+def job_steps(job: dict[str, Any], project: Path) -> Iterator[dict[str, Any]]:
+    """A job's steps, with the steps of the project's own composite action (`uses: $/...`) in
+    place of the step that runs it, given what that step passes."""
+    for step in job["steps"]:
+        if not step.get("uses", "").startswith("$/"):
+            yield step
+            continue
+        action = load(project / step["uses"][2:] / "action.yml")
+        given = {
+            name: str(step.get("with", {}).get(name, spec.get("default", "")))
+            for name, spec in action["inputs"].items()
+        }
+        yield from (substitute(inner, given) for inner in action["runs"]["steps"])
 
 
 def jobs(path: Path) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
@@ -90,7 +124,7 @@ def jobs(path: Path) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
 def setup_python_requests(path: Path) -> Iterator[tuple[str, str, str, bool]]:
     """(job, runner, python, allow-prereleases) for every CPython a setup-python step asks for."""
     for name, job, row in jobs(path):
-        for step in job["steps"]:
+        for step in job_steps(job, path.parents[2]):
             if "actions/setup-python" in step.get("uses", ""):
                 for python in expand(step["with"]["python-version"], row).split():
                     yield (
@@ -185,7 +219,9 @@ def test_wheels_build_every_platform_before_a_tag(github: tuple[Variant, Path]) 
         "Cargo.toml",
         "Cargo.lock",
         "pyproject.toml",
+        "rust-toolchain.toml",
         ".github/workflows/wheels.yml",
+        ".github/actions/wheels/action.yml",
     ]
     for name in inputs:
         assert (project / name).exists() and any(fnmatch(name, p) for p in on["pull_request"]["paths"]), name
@@ -208,6 +244,11 @@ def test_workflows_have_zero_pedantic_zizmor_findings_and_match_their_schemas(
             "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflow_files(github)
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
+        if action_files(github):
+            proc = check(
+                "check-jsonschema", "--builtin-schema", "vendor.github-actions", *action_files(github)
+            )
+            assert proc.returncode == 0, proc.stdout + proc.stderr
         proc = check("check-jsonschema", "--builtin-schema", "vendor.dependabot", github / "dependabot.yml")
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -219,9 +260,10 @@ def test_every_action_is_pinned_to_the_commit_its_tag_points_to(githubs: list[tu
     assert {a: (p["sha"], p["version"]) for a, p in PINS["actions"].items()} == {
         a: (t["sha"], t["tag"]) for a, t in tags.items()
     }
-    for path in all_workflows(githubs):
+    actions = [a for _, github in githubs for a in action_files(github)]
+    for path in all_workflows(githubs) + actions:
         for line in path.read_text(encoding="utf-8").splitlines():
-            if "uses:" in line:
+            if "uses:" in line and not re.search(r"uses: (\$|\.)/", line):  # the project's own action
                 match = USES.search(line)
                 assert match, f"{path.name}: {line}"
                 known = tags[match["action"]]
@@ -281,29 +323,98 @@ def test_concurrency_groups_never_cancel_runs_on_main_or_tags(
 
 def installed_versions(text: str) -> Iterator[tuple[str, str]]:
     """(tool, version) for every tool a workflow installs at a version it names."""
-    for pattern, name in [
-        (r"rustup toolchain install (\S+)", "rust"),
-        (r"rust-toolchain: \"?([\d.]+)", "rust"),
-        (r"cargo install --locked ([\w-]+)@(\S+)", None),
-        (r"maturin-version: \"?([\d.]+)", "maturin"),
-        (r"\"maturin==([\d.]+)\"", "maturin"),
-        (r"setup-uv@\S+ # \S+\n(?:.*\n)*?\s+version: \"([\d.]+)\"", "uv"),
-    ]:
-        for match in re.finditer(pattern, text):
-            yield (name, match[1]) if name else (match[1].replace("-", "_"), match[2])
+    for tools in re.findall(r"tool: (\S+)", text):  # taiki-e/install-action
+        for name, version in (t.split("@") for t in tools.split(",")):
+            yield name.replace("-", "_"), version
+    for match in re.finditer(r"setup-uv@\S+ # \S+\n(?:.*\n)*?\s+version: \"([\d.]+)\"", text):
+        yield "uv", match[1]
 
 
 def test_every_tool_a_workflow_installs_is_at_its_pinned_version(githubs: list[tuple[Variant, Path]]) -> None:
-    """Rust (the pinned one, or the declared minimum for the msrv job), maturin, uv and the cargo
-    tools come at their `_pins` versions, so a new release cannot change what CI runs."""
+    """uv and the cargo tools (release binaries; the rendered coverage job reads cargo-llvm-cov's
+    version from noxfile.py) come at their `_pins` versions, so a new release cannot change what
+    CI runs."""
     found = set()
-    for _, github in githubs:
-        for path in workflow_files(github):
-            for name, version in installed_versions(path.read_text(encoding="utf-8")):
-                allowed = {PINS["rust"], PINS["msrv"]} if name == "rust" else {PINS[name]}
-                assert version in allowed, (path, name, version)
-                found.add(name)
-    assert found == {"rust", "maturin", "uv", "cargo_deny"}
+    actions = [a for _, github in githubs for a in action_files(github)]
+    for path in all_workflows(githubs) + actions:
+        for name, version in installed_versions(path.read_text(encoding="utf-8")):
+            if version != "${{":  # read from the project's own file
+                assert version == PINS[name], (path, name, version)
+            found.add(name)
+    assert found == {"cargo_deny", "cargo_llvm_cov", "uv"}
+
+
+def github_env(script: str, project: Path, tmp_path: Path) -> dict[str, str]:
+    """What a step's script writes to $GITHUB_ENV, run here by bash in the project (rustup
+    stubbed: the step would install the toolchain it names)."""
+    (tmp_path / "rustup").write_text("#!/bin/sh\n", encoding="utf-8")
+    (tmp_path / "rustup").chmod(0o755)
+    env_file = tmp_path / "github_env"
+    env_file.write_text("", encoding="utf-8")
+    path = f"{tmp_path}{os.pathsep}{os.environ['PATH']}"
+    subprocess.run(
+        [posix_shell("bash"), "-c", script],
+        cwd=project,
+        env={**os.environ, "GITHUB_ENV": str(env_file), "PATH": path},
+        check=True,
+    )
+    return dict(line.split("=", 1) for line in env_file.read_text(encoding="utf-8").splitlines())
+
+
+def test_each_tool_version_has_one_home_that_the_workflows_read(
+    bake: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Rust in rust-toolchain.toml, maturin in the dev group (which Dependabot moves), the
+    minimum Rust in Cargo.toml, cargo-llvm-cov in noxfile.py: no workflow names their versions,
+    and after a version moves in its home, the workflows read the new one."""
+    project = bake()
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(f'"maturin=={PINS["maturin"]}"', '"maturin==9.8.7"'),
+        encoding="utf-8",
+    )
+    github = project / ".github"
+    texts = [p.read_text(encoding="utf-8") for p in workflow_files(github) + action_files(github)]
+    for version in (PINS["rust"], PINS["msrv"], PINS["maturin"], PINS["cargo_llvm_cov"]):
+        assert all(version not in text for text in texts), version
+    read: dict[str, set[str]] = {}
+    for path in workflow_files(github):
+        for _, job, _ in jobs(path):
+            steps = list(job_steps(job, project))
+            for step in steps:
+                if "GITHUB_ENV" in step.get("run", "") and "SOURCE_DATE_EPOCH" not in step["run"]:
+                    for key, value in github_env(step["run"], project, tmp_path).items():
+                        read.setdefault(key, set()).add(value)
+            for step in steps:
+                if "maturin-action" in step.get("uses", ""):
+                    assert step["with"]["maturin-version"] == "${{ env.MATURIN_VERSION }}"
+    assert read == {
+        "MATURIN_VERSION": {"9.8.7"},
+        "CARGO_LLVM_COV": {PINS["cargo_llvm_cov"]},
+        "RUSTUP_TOOLCHAIN": {PINS["msrv"]},
+    }
+    assert read_toml(project / "rust-toolchain.toml")["toolchain"]["channel"] == PINS["rust"]
+
+
+def test_every_build_step_of_every_row_runs_with_the_rust_of_rust_toolchain_toml(
+    github: tuple[Variant, Path],
+) -> None:
+    """rustup reads rust-toolchain.toml in the folder a build runs in: the checkout, or the copy
+    of it the release builds in (maturin-action reads the file there too, and installs its Rust
+    on the runner or in the container). No step names another Rust, except the msrv job."""
+    project = github[1].parent
+    for path in workflow_files(github[1]):
+        for name, job, _ in jobs(path):
+            for step in job_steps(job, project):
+                text = yaml.safe_dump(step)
+                assert "rust-toolchain" not in step.get("with", {}), (path.name, name)
+                if re.search(r"rustup (override|default)|cargo \+|RUSTUP_TOOLCHAIN", text):
+                    assert name == "msrv", (path.name, name, text)
+                if "maturin-action" in step.get("uses", ""):
+                    assert step["with"].get("working-directory") in (None, "${{ env.BUILD_DIR }}")
+    wheels = load(github[1] / "workflows" / "wheels.yml")["jobs"]["wheels"]
+    (copy,) = [s["run"] for s in job_steps(wheels, project) if "BUILD_DIR=" in s.get("run", "")]
+    assert 'cp -R . "$build_dir"' in copy  # the whole project, rust-toolchain.toml included
 
 
 def test_the_jobs_that_check_the_crate_run_on_every_push_and_weekly(github: tuple[Variant, Path]) -> None:
@@ -318,7 +429,7 @@ def test_the_jobs_that_check_the_crate_run_on_every_push_and_weekly(github: tupl
     (upload,) = [s for s in ci["jobs"]["coverage"]["steps"] if "upload-artifact" in s.get("uses", "")]
     assert (upload["with"]["path"], upload["if"]) == ("coverage", "${{ !cancelled() }}")
     assert read_toml(path.parent / "Cargo.toml")["package"]["rust-version"] == PINS["msrv"]
-    assert f"rustup override set {PINS['msrv']}" in runs["msrv"]
+    assert 'echo "RUSTUP_TOOLCHAIN=$msrv"' in runs["msrv"]
     module = variant.all_answers["module_name"]
     assert (
         "cargo test --locked" in runs["msrv"]
@@ -330,7 +441,7 @@ def test_every_build_uses_the_lock_file_as_it_is(github: tuple[Variant, Path]) -
     commands = []
     for path in workflow_files(github[1]):
         for _, job, _ in jobs(path):
-            for step in job["steps"]:
+            for step in job_steps(job, github[1].parent):
                 if "maturin-action" in step.get("uses", ""):
                     commands.append(f"maturin {step['with'].get('command', 'build')} {step['with']['args']}")
                 commands += re.findall(r"(?:cargo \w+|pip wheel)[^\n]*", step.get("run", ""))
@@ -354,25 +465,68 @@ def test_release_uses_trusted_publishing_keeps_pep740_attestations_and_attests_p
     assert "password" not in publish and publish.get("attestations", True) is True
 
 
+def runs(condition: str | None, private: bool) -> bool:
+    """Evaluate a step's `if` (none, or the one on the repository's visibility)."""
+    if condition is None:
+        return True
+    assert condition == "${{ !github.event.repository.private }}", condition
+    return not private
+
+
+@pytest.mark.parametrize("private", [False, True], ids=["public", "private"])
+def test_a_release_builds_every_wheel_in_public_and_private_repositories_alike(
+    github: tuple[Variant, Path], private: bool
+) -> None:
+    """Every wheel row runs on a standard GitHub-hosted runner, which private repositories have
+    too: the arm64 ones since 2026-01-29 (GitHub changelog, "arm64 standard runners are now
+    available in private repositories"); larger runners (-large, -xlarge) would need a paid
+    plan. Only build provenance needs a public repository (or GitHub Enterprise Cloud)."""
+    wheels = load(github[1] / "workflows" / "wheels.yml")["jobs"]
+    runners = {row["runner"] for row in rows(wheels["wheels"])}
+    assert runners <= set(SNAPSHOT["runners"]) and not any(r.endswith(("-large", "-xlarge")) for r in runners)
+    assert all(runs(s.get("if"), private) for s in wheels["wheels"]["steps"])
+    steps = [s["uses"].split("@")[0] for s in wheels["release"]["steps"] if runs(s.get("if"), private)]
+    provenance = [] if private else ["actions/attest"]
+    assert steps == ["actions/download-artifact", *provenance, "pypa/gh-action-pypi-publish"]
+
+
 def test_release_wheels_build_in_one_folder_dated_by_the_release_commit(github: tuple[Variant, Path]) -> None:
-    """What a bit-for-bit rebuild needs (RELEASING.md): the pinned Rust, one build folder on
-    every machine, SOURCE_DATE_EPOCH from the commit, all passed into the container."""
+    """What a bit-for-bit rebuild needs (RELEASING.md): one build folder on every machine,
+    SOURCE_DATE_EPOCH from the commit, both passed into the container."""
+    project = github[1].parent
     jobs_ = load(github[1] / "workflows" / "wheels.yml")["jobs"]
-    dated = 'echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" >> "$GITHUB_ENV"'
     for name in ("wheels", "sdist"):
-        assert dated in "\n".join(step.get("run", "") for step in jobs_[name]["steps"]), name
-    builds = [s["with"] for s in jobs_["wheels"]["steps"] if "maturin-action" in s.get("uses", "")]
+        script = "\n".join(step.get("run", "") for step in job_steps(jobs_[name], project))
+        assert 'echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)"' in script, name
+    steps = list(job_steps(jobs_["wheels"], project))
+    builds = [s["with"] for s in steps if "maturin-action" in s.get("uses", "")]
     assert builds
     for build in builds:
         assert build["working-directory"] == "${{ env.BUILD_DIR }}"
         assert build["docker-options"] == "-e SOURCE_DATE_EPOCH -v ${{ env.BUILD_DIR }}:${{ env.BUILD_DIR }}"
 
 
-@pytest.mark.parametrize(("tag", "accepted"), [("v0.1.0", True), ("v0.1.1", False), ("0.1.0", False)])
-def test_release_refuses_a_tag_that_is_not_the_cargo_version(
-    rendered: Callable[..., Path], tag: str, accepted: bool, tmp_path: Path
+REAL_URL = "https://github.com/someone/rust-in-python"
+
+
+@pytest.mark.parametrize(
+    ("tag", "url", "refusal"),
+    [
+        ("v0.1.0", REAL_URL, None),
+        ("v0.1.1", REAL_URL, "does not match Cargo.toml's version 0.1.0 (expected v0.1.0)"),
+        ("0.1.0", REAL_URL, "expected v0.1.0"),
+        ("v0.1.0", None, "still has the placeholder OWNER: put the repository's address there"),
+    ],
+    ids=["tag-and-url-right", "other-version", "no-v", "placeholder-url"],
+)
+def test_release_refuses_a_tag_that_is_not_the_cargo_version_or_a_placeholder_url(
+    bake: Callable[..., Path], tag: str, url: str | None, refusal: str | None, tmp_path: Path
 ) -> None:
-    project = rendered()
+    project = bake()
+    if url:
+        pyproject = project / "pyproject.toml"
+        text = pyproject.read_text(encoding="utf-8")
+        pyproject.write_text(text.replace("https://github.com/OWNER/rust-in-python", url), encoding="utf-8")
     (step,) = [
         s
         for s in load(project / ".github" / "workflows" / "wheels.yml")["jobs"]["sdist"]["steps"]
@@ -386,12 +540,34 @@ def test_release_refuses_a_tag_that_is_not_the_cargo_version(
     proc = subprocess.run(
         [posix_shell("bash"), "-c", step["run"]],
         cwd=project,
-        env={**os.environ, "GITHUB_REF_NAME": tag, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"},
+        env={
+            **os.environ,
+            "GITHUB_REF_NAME": tag,
+            "GITHUB_REPOSITORY": "someone/rust-in-python",
+            "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        },
         capture_output=True,
         encoding="utf-8",
     )
-    assert (proc.returncode == 0) == accepted, proc.stdout + proc.stderr
+    assert (proc.returncode == 0) == (refusal is None), proc.stdout + proc.stderr
+    assert refusal is None or refusal in proc.stdout
+    if url is None:
+        assert "(https://github.com/someone/rust-in-python for this one)" in proc.stdout
     assert "not found" not in proc.stderr
+
+
+def test_the_first_push_runs_ci_on_the_default_branch_of_git_or_github(
+    rendered: Callable[..., Path], tmp_path: Path
+) -> None:
+    """GitHub names a new repository's branch `main`; git, without init.defaultBranch set, names
+    it `master`, and the first push makes that the default branch."""
+    run_git = lambda *args: subprocess.run(  # noqa: E731
+        ["git", *args], cwd=tmp_path, capture_output=True, encoding="utf-8", check=True
+    ).stdout.strip()
+    run_git("init", "-q")
+    gits = run_git("symbolic-ref", "--short", "HEAD")
+    ci = load(rendered() / ".github" / "workflows" / "ci.yml")
+    assert {gits, "main"} <= set(ci[True]["push"]["branches"])
 
 
 # --- Dependabot ---------------------------------------------------------------------------------
@@ -404,7 +580,8 @@ def test_dependabot_watches_every_pin_and_leaves_alone_a_tool_pinned_twice(
     older Python's line that it cannot install: it ignores the names the dev group pins twice
     (the mixed layout's coverage at floor 3.10), and only those."""
     config = load(github[1] / "dependabot.yml")
-    assert {u["package-ecosystem"] for u in config["updates"]} == {"github-actions", "cargo", "pip"}
+    ecosystems = {u["package-ecosystem"] for u in config["updates"]}
+    assert ecosystems == {"github-actions", "cargo", "rust-toolchain", "pip"}
     dev = read_toml(github[1].parent / "pyproject.toml")["dependency-groups"]["dev"]
     names = [re.match(r"[\w.-]+", requirement)[0] for requirement in dev]  # type: ignore[index]
     (pip,) = [u for u in config["updates"] if u["package-ecosystem"] == "pip"]
@@ -450,6 +627,30 @@ def test_template_proves_the_default_project_on_the_newest_and_free_threaded_pyt
         "_is_gil_enabled()",
     ]:
         assert command in script
+
+
+def test_template_builds_the_rendered_release_on_all_six_images_with_the_projects_own_action(
+    rendered: Callable[..., Path],
+) -> None:
+    """test.yml's release job renders the default project and the floor-"none" one, and runs
+    each one's own wheels action on the rows of its wheels.yml, passing what wheels.yml passes."""
+    job = load(TEMPLATE / ".github" / "workflows" / "test.yml")["jobs"]["release"]
+    matrix = job["strategy"]["matrix"]
+    projects = {"defaults": {}, "abi3_floor=none": {"abi3_floor": "none"}}
+    assert matrix["project"] == list(projects)
+    assert {row["runner"] for row in matrix["row"]} == set(PINS["runners"].values())
+    (render,) = [s["run"] for s in job["steps"] if "cookiecutter --no-input" in s.get("run", "")]
+    assert 'cookiecutter --no-input . --output-dir out "${answers[@]}"' in render
+    (ours,) = [s for s in job["steps"] if "actions/wheels" in s.get("uses", "")]
+    for answers in projects.values():
+        project = rendered(**answers)
+        wheels = load(project / ".github" / "workflows" / "wheels.yml")["jobs"]["wheels"]
+        assert matrix["row"] == wheels["strategy"]["matrix"]["include"]
+        (theirs,) = [s for s in wheels["steps"] if "actions/wheels" in s.get("uses", "")]
+        assert ours["with"]["project"] == f"out/{project.name}"
+        assert ours["uses"] == f"./{ours['with']['project']}/{theirs['uses'].removeprefix('$/')}"
+        passed = {k: v.replace("matrix.row.", "matrix.") for k, v in ours["with"].items() if k != "project"}
+        assert passed == theirs["with"]
 
 
 def test_the_weekly_pins_job_selects_tests_that_exist() -> None:
