@@ -74,7 +74,7 @@ def probe(project: Path, work: Path, name: str, wheel: Path, env: dict[str, str]
     return json.loads(out)
 
 
-def machine() -> dict[str, str]:
+def machine(project: Path) -> dict[str, str]:
     cpu = (
         next(
             (
@@ -93,7 +93,7 @@ def machine() -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "rustc": sh(["rustc", "--version"], cwd=HERE).strip(),
+        "rustc": sh(["rustc", "--version"], cwd=project).strip(),  # rust-toolchain.toml's
         "maturin": sh([sys.executable, "-m", "maturin", "--version"], cwd=HERE).strip(),
     }
 
@@ -106,6 +106,7 @@ def main() -> int:
     project = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(work)))
     baseline = work / "baseline"
     sh([sys.executable, "-m", "maturin", "new", "-b", "pyo3", "--name", "baseline", baseline], cwd=work)
+    shutil.copy(project / "rust-toolchain.toml", baseline)  # both built by the same Rust
 
     ours_build, ours_wheel = timed_build(project, work / "target-ours", work / "dist-ours")
     base_build, base_wheel = timed_build(baseline, work / "target-base", work / "dist-base")
@@ -180,7 +181,7 @@ def main() -> int:
         ("cold release build / `maturin new -b pyo3` cold release build", ours_build / base_build, "<= 1.25"),
     ]
     results = {
-        "machine": machine(),
+        "machine": machine(project),
         "runs": runs,
         "figures": [{"figure": f, "ratio": round(r, 3), "goal": g} for f, r, g in figures],
         "seconds": {

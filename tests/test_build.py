@@ -25,7 +25,6 @@ import yaml
 from conftest import (
     DEFAULTS,
     EXE,
-    PINS,
     PRE_GEN,
     Built,
     build_env,
@@ -371,16 +370,6 @@ def test_the_declared_minimum_rust_builds_tests_and_imports_the_project(
     module = DEFAULTS["module_name"]
     computed = run([venv_python(venv), "-c", f"import {module}; print({module}.fibo(20))"], cwd=tmp_path)
     assert computed.stdout.strip() == "6765"
-
-
-def test_every_cargo_the_suite_starts_is_the_pinned_rust_with_its_rustfmt_and_clippy(tmp_path: Path) -> None:
-    """The lint runs of this suite (nox lint, the pre-commit hooks) use the Rust the rendered
-    CI pins, not whatever toolchain is the default here."""
-    rustc = run(["rustc", "--version"], cwd=tmp_path).stdout
-    assert rustc.startswith(f"rustc {PINS['rust']} ")
-    commit = re.search(r"\(([0-9a-f]{9}) ", rustc)[1]  # type: ignore[index]
-    for tool_ in (["cargo", "fmt", "--version"], ["cargo", "clippy", "--version"]):
-        assert f"({commit}" in run(tool_, cwd=tmp_path).stdout, tool_
 
 
 def test_the_optimised_naive_calls_itself_from_one_place_as_the_readme_says(

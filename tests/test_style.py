@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ast
 import subprocess
-from pathlib import PureWindowsPath
+from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from conftest import TEMPLATE, git_bash, tool
+from conftest import TEMPLATE, candidate_paths, git_bash, tool
 
 SOURCES = ["hooks", "tests", "benchmarks", ".ci", "local_extensions.py"]
 
@@ -96,3 +96,21 @@ def test_git_bash_is_found_from_any_git_that_path_resolves(folder: str) -> None:
     `cmd\\`; Git's own bash is in `bin\\` either way."""
     root = PureWindowsPath("C:/Program Files/Git")
     assert git_bash(str(root / folder / "git.exe"), PureWindowsPath) == root / "bin" / "bash.exe"
+
+
+def test_pyenv_and_pyenv_win_interpreters_are_both_candidates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyenv keeps each version's interpreter in `bin/python`; pyenv-win, on Windows, keeps
+    `python.exe` at the top of the version's folder."""
+    layouts = [
+        tmp_path / "versions" / "3.10.13" / "bin" / "python",
+        tmp_path / "versions" / "3.12.1" / "python.exe",
+    ]
+    for interpreter in layouts:
+        interpreter.parent.mkdir(parents=True)
+        interpreter.write_text("", encoding="utf-8")
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path))
+    monkeypatch.delenv("RIP_PYTHONS", raising=False)
+    found = candidate_paths()
+    assert [str(interpreter) for interpreter in layouts] == [p for p in found if p.startswith(str(tmp_path))]

@@ -145,17 +145,20 @@ def test_rustup_gives_the_project_and_any_copy_of_it_the_rust_of_rust_toolchain_
     rendered: Callable[..., Path], tmp_path: Path
 ) -> None:
     """Whatever this machine's default Rust: in the project, and in a copy elsewhere (as the
-    release workflow builds), the toolchain file picks the pinned one; RUSTUP_TOOLCHAIN (the
-    msrv job) overrides it."""
+    release workflow builds), the toolchain file picks the pinned Rust, with its rustfmt and
+    clippy (so every lint run of this suite uses them); RUSTUP_TOOLCHAIN (the msrv job)
+    overrides it."""
     project = rendered()
     copy = tmp_path / "elsewhere"
     shutil.copytree(project, copy)
     for folder in (project, copy):
         active = run(["rustup", "show", "active-toolchain"], cwd=folder, env=child_env()).stdout
         assert active.startswith(f"{PINS['rust']}-") and "rust-toolchain.toml" in active, active
-        assert run(["rustc", "--version"], cwd=folder, env=child_env()).stdout.startswith(
-            f"rustc {PINS['rust']} "
-        )
+        rustc = run(["rustc", "--version"], cwd=folder, env=child_env()).stdout
+        assert rustc.startswith(f"rustc {PINS['rust']} ")
+        commit = re.search(r"\(([0-9a-f]{9}) ", rustc)[1]  # type: ignore[index]
+        for tool_ in (["cargo", "fmt", "--version"], ["cargo", "clippy", "--version"]):
+            assert f"({commit}" in run(tool_, cwd=folder, env=child_env()).stdout, tool_
     msrv = run(["rustc", "--version"], cwd=copy, env=child_env(RUSTUP_TOOLCHAIN=PINS["msrv"])).stdout
     assert msrv.startswith(f"rustc {PINS['msrv']} ")
 
