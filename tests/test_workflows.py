@@ -55,6 +55,10 @@ def all_workflows(githubs: list[tuple[Variant, Path]]) -> list[Path]:
     return [p for _, github in githubs for p in workflow_files(github)] + workflow_files(TEMPLATE / ".github")
 
 
+def all_workflows_and_actions(githubs: list[tuple[Variant, Path]]) -> list[Path]:
+    return all_workflows(githubs) + [a for _, github in githubs for a in action_files(github)]
+
+
 def load(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -260,8 +264,7 @@ def test_every_action_is_pinned_to_the_commit_its_tag_points_to(githubs: list[tu
     assert {a: (p["sha"], p["version"]) for a, p in PINS["actions"].items()} == {
         a: (t["sha"], t["tag"]) for a, t in tags.items()
     }
-    actions = [a for _, github in githubs for a in action_files(github)]
-    for path in all_workflows(githubs) + actions:
+    for path in all_workflows_and_actions(githubs):
         for line in path.read_text(encoding="utf-8").splitlines():
             if "uses:" in line and not re.search(r"uses: (\$|\.)/", line):  # the project's own action
                 match = USES.search(line)
@@ -335,8 +338,7 @@ def test_every_tool_a_workflow_installs_is_at_its_pinned_version(githubs: list[t
     version from noxfile.py) come at their `_pins` versions, so a new release cannot change what
     CI runs."""
     found = set()
-    actions = [a for _, github in githubs for a in action_files(github)]
-    for path in all_workflows(githubs) + actions:
+    for path in all_workflows_and_actions(githubs):
         for name, version in installed_versions(path.read_text(encoding="utf-8")):
             if version != "${{":  # read from the project's own file
                 assert version == PINS[name], (path, name, version)
