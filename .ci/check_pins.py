@@ -1,24 +1,13 @@
 """Report every pin of the template that is behind, and every pinned fact that no longer holds.
 
-Run weekly by .github/workflows/pins.yml. It reads crates.io, PyPI, the GitHub API
-(authenticated with $GITHUB_TOKEN when set) and actions/python-versions' manifest, and runs
-cargo. It checks:
+Run weekly by .github/workflows/pins.yml (which also asks zizmor's online audits whether each
+action commit is its tag), from crates.io, PyPI, the GitHub API, setup-python's manifest and the
+runner images' README: each version of `_pins` against its newest release; the PyO3 features and
+Rust the template needs; the CPythons each pinned runner offers, and each runner label's image;
+the rendered Cargo.lock against what cargo resolves today.
 
-- each pinned version (PyO3, maturin, ruff, uv, the lint Rust, the newest CPython, each
-  action; the dev tools and pre-commit hooks through .ci/pre_commit_pins.py) against the
-  newest release;
-- each action's pinned commit is the commit of its version tag;
-- the pinned PyO3 has the features the template asks for (abi3-pyXY for every floor, abi3t);
-- the manifest setup-python installs from still offers the free-threaded and abi3t pins on
-  every runner; the vendored snapshot (tests/data/python-versions.json) is current;
-- each pinned runner label (`_pins.runners`) is still listed in actions/runner-images' README,
-  is not deprecated, and names the image the snapshot says; a newer GA image that offers every
-  CPython the label serves now is proposed as a move;
-- the rendered Cargo.lock is what cargo resolves today.
-
-`--write` refreshes the snapshot (CPythons and runner images) and the Cargo.lock template
-and moves each action pin (in cookiecutter.json and the template's own workflows) to its
-newest release; review the diff.
+`--write` refreshes tests/data/python-versions.json and the Cargo.lock template, and moves each
+action pin (cookiecutter.json and the template's own workflows) to its newest release.
 Exit status: 0 all current, 1 something behind or broken, 2 a source could not be read.
 """
 
@@ -38,60 +27,47 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from packaging.specifiers import SpecifierSet
+
 ROOT = Path(__file__).resolve().parent.parent
 COOKIECUTTER_JSON = ROOT / "cookiecutter.json"
 SNAPSHOT = ROOT / "tests" / "data" / "python-versions.json"
-ACTION_TAGS = ROOT / "tests" / "data" / "action-tags.json"
 LOCK_TEMPLATE = ROOT / "{{cookiecutter.project_slug}}" / "Cargo.lock"
-WORKFLOWS = ROOT / ".github" / "workflows"
 MANIFEST_URL = "https://raw.githubusercontent.com/actions/python-versions/main/versions-manifest.json"
 RUNNER_IMAGES_URL = "https://raw.githubusercontent.com/actions/runner-images/main/README.md"
+CONFIG = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))
 # The oldest CPython a project can ask for: the lowest floor on the menu.
-OLDEST_PYTHON = min(
-    tuple(int(part) for part in floor.split("."))
-    for floor in json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))["abi3_floor"]
-    if floor != "none"
-)
+OLDEST_PYTHON = min(tuple(map(int, floor.split("."))) for floor in CONFIG["abi3_floor"] if floor != "none")
+# The pins that are crates.io releases: the PyO3 the project builds with, and the cargo tools
+# its CI installs (their release binaries, by taiki-e/install-action).
+CRATES = {"pyo3": "pyo3", "cargo_deny": "cargo-deny", "cargo_llvm_cov": "cargo-llvm-cov"}
+Getter = Callable[[str], Any]
 
 
 class SourceError(Exception):
     """A registry could not be read or answered something unexpected."""
 
 
-def fetch_json(url: str) -> Any:
-    headers = {"User-Agent": "rust-in-python-pin-check", "Accept": "application/json"}
-    token = os.environ.get("GITHUB_TOKEN")
-    if token and url.startswith("https://api.github.com/"):
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, headers=headers)
+def fetch(url: str, as_json: bool = True) -> Any:
+    headers = {"User-Agent": "rust-in-python-pin-check"}
+    if os.environ.get("GITHUB_TOKEN") and url.startswith("https://api.github.com/"):
+        headers["Authorization"] = f"Bearer {os.environ['GITHUB_TOKEN']}"
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
-    except (urllib.error.URLError, TimeoutError, json.JSONDecodeError) as error:
-        raise SourceError(f"{url}: {error}") from error
-
-
-def fetch_text(url: str) -> str:
-    request = urllib.request.Request(url, headers={"User-Agent": "rust-in-python-pin-check"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, TimeoutError, UnicodeDecodeError) as error:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
+            text = response.read().decode("utf-8")
+        return json.loads(text) if as_json else text
+    except (urllib.error.URLError, TimeoutError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise SourceError(f"{url}: {error}") from error
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version.lstrip("v")))
+    return tuple(int(part) for part in re.findall(r"\d+", version))
 
 
 def minor(version: str) -> tuple[int, int]:
+    """ "3.14.2", "3.14t" -> (3, 14)."""
     major, minor_ = version.rstrip("t").split(".")[:2]
     return int(major), int(minor_)
-
-
-def minor_name(version: str) -> str:
-    """ "3.14.2", "3.14t" -> "3.14"."""
-    return "{}.{}".format(*minor(version))
 
 
 def place(platform: str, platform_version: str, arch: str) -> str:
@@ -103,52 +79,53 @@ def place(platform: str, platform_version: str, arch: str) -> str:
 
 
 def trim_manifest(manifest: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, list[str]]]:
-    """For each CPython minor from the oldest floor on: the "platform [platform_version] arch"
-    entries of its stable releases and of its pre-releases (free-threaded builds have an arch ending in
-    `-freethreaded`)."""
+    """For each CPython minor from the oldest floor on: the builds ("platform [version] arch";
+    free-threaded ones have an arch ending in `-freethreaded`) of its stable and pre-releases."""
     pythons: dict[str, dict[str, set[str]]] = {}
     for release in manifest:
-        version = release["version"]
-        if minor(version) < OLDEST_PYTHON:
+        if minor(release["version"]) < OLDEST_PYTHON:
             continue
-        entry = pythons.setdefault(minor_name(version), {"stable": set(), "prerelease": set()})
-        kind = "stable" if release["stable"] else "prerelease"
+        entry = pythons.setdefault(
+            "{}.{}".format(*minor(release["version"])), {"stable": set(), "prerelease": set()}
+        )
         for file in release["files"]:
-            entry[kind].add(place(file["platform"], file.get("platform_version", ""), file["arch"]))
-    ordered = sorted(pythons, key=minor)
-    return {v: {k: sorted(pythons[v][k]) for k in ("stable", "prerelease")} for v in ordered}
+            where = place(file["platform"], file.get("platform_version", ""), file["arch"])
+            entry["stable" if release["stable"] else "prerelease"].add(where)
+    return {
+        v: {k: sorted(pythons[v][k]) for k in ("stable", "prerelease")} for v in sorted(pythons, key=minor)
+    }
 
 
 def offers(snapshot: Mapping[str, Any], runner: str, python: str, allow_prereleases: bool) -> bool:
-    """Whether setup-python finds `python` ("3.12", "3.14t") for `runner` in the manifest.
-
-    setup-python looks for a file of the runner's platform, its exact Linux version and its
-    arch (`<arch>-freethreaded` for a `t` version). `3.X` matches stable releases only;
-    with `allow-prereleases` it becomes `~3.X.0-0`, which also matches 3.X's pre-releases,
-    the newest first, so a pre-release serves where no stable 3.X has a file."""
+    """Whether setup-python finds `python` ("3.12", "3.14t") for `runner` in the manifest: a file
+    of the runner's platform, exact Linux version and arch (`<arch>-freethreaded` for a `t`
+    version). `3.X` matches stable releases; with `allow-prereleases` it is `~3.X.0-0`, which
+    also matches pre-releases, so a pre-release serves where no stable 3.X has a file."""
     if runner not in snapshot["runners"]:
         return False
     platform, platform_version, arch = snapshot["runners"][runner]["setup_python"]
-    if python.endswith("t"):
-        arch += "-freethreaded"
-    where = place(platform, platform_version, arch)
-    entry = snapshot["pythons"].get(minor_name(python))
-    if entry is None:
-        return False
-    return where in entry["stable"] or (allow_prereleases and where in entry["prerelease"])
+    where = place(platform, platform_version, arch + ("-freethreaded" if python.endswith("t") else ""))
+    entry = snapshot["pythons"].get("{}.{}".format(*minor(python)))
+    return entry is not None and (
+        where in entry["stable"] or (allow_prereleases and where in entry["prerelease"])
+    )
 
 
 def snapshot_problems(pins: Mapping[str, Any], snapshot: Mapping[str, Any]) -> list[str]:
     """The pinned CPython facts the workflows rely on, checked against a manifest snapshot."""
-    report = []
-    needed = [pins["free_threaded_python"], pins["abi3t_python"], pins["newest_python"]]
-    needed.append(pins["newest_python"] + "t")
-    for runner in pins["runners"].values():
-        for python in needed:
-            if not offers(snapshot, runner, python, allow_prereleases=True):
-                report.append(f"python-versions: no CPython {python} for {runner}")
-    stable = [v for v, entry in snapshot["pythons"].items() if entry["stable"]]
-    newest_stable = max(stable, key=minor)
+    needed = [
+        pins["free_threaded_python"],
+        pins["abi3t_python"],
+        pins["newest_python"],
+        pins["newest_python"] + "t",
+    ]
+    report = [
+        f"python-versions: no CPython {python} for {runner}"
+        for runner in pins["runners"].values()
+        for python in needed
+        if not offers(snapshot, runner, python, allow_prereleases=True)
+    ]
+    newest_stable = max((v for v, entry in snapshot["pythons"].items() if entry["stable"]), key=minor)
     if minor(newest_stable) > minor(pins["newest_python"]):
         report.append(f"newest_python: pinned {pins['newest_python']}, newest {newest_stable}")
     return report
@@ -171,15 +148,12 @@ def parse_runner_images(readme: str) -> dict[str, dict[str, Any]]:
             continue
         first = cells[0].split("<br>")[0]
         badges = [b.lower() for b in BADGE.findall(first)]
-        image = " ".join(BADGE.sub("", first).split())
+        image, arch = " ".join(BADGE.sub("", first).split()), cells[1]
         status = "deprecated" if "deprecated" in badges else "preview" if "preview" in badges else "GA"
-        arch = cells[1]
         if image.startswith("Ubuntu") and (version := re.search(r"\d+\.\d+", image)):
             setup_python = ["linux", version[0], arch]
-        elif image.startswith("macOS"):
-            setup_python = ["darwin", "", arch]
-        elif image.startswith("Windows"):
-            setup_python = ["win32", "", arch]
+        elif image.startswith(("macOS", "Windows")):
+            setup_python = ["darwin" if image.startswith("macOS") else "win32", "", arch]
         else:
             continue  # no CPython from setup-python's manifest (Ubuntu Slim, Xcode)
         for label in re.findall(r"`([\w.-]+)`", cells[2]):
@@ -187,16 +161,9 @@ def parse_runner_images(readme: str) -> dict[str, dict[str, Any]]:
     return labels
 
 
-def family(image: str, arch: str) -> tuple[str, str]:
-    """ "Ubuntu 24.04 Arm64", "arm64" -> ("Ubuntu Arm64", "arm64"): the same OS on the same CPU."""
-    return " ".join(re.sub(r"\d+(\.\d+)*", "", image).split()), arch
-
-
 def served(snapshot: Mapping[str, Any], label: str, pins: Mapping[str, Any]) -> set[str]:
-    """The CPythons (the oldest floor up to the newest, free-threaded ones too) setup-python has
-    for `label`."""
-    newest = minor(pins["newest_python"])[1]
-    first_free = minor(pins["free_threaded_python"])[1]
+    """The CPythons (the oldest floor to the newest, free-threaded too) setup-python has for `label`."""
+    newest, first_free = minor(pins["newest_python"])[1], minor(pins["free_threaded_python"])[1]
     pythons = [f"3.{m}" for m in range(OLDEST_PYTHON[1], newest + 1)]
     pythons += [f"3.{m}t" for m in range(first_free, newest + 1)]
     return {p for p in pythons if offers(snapshot, label, p, allow_prereleases=True)}
@@ -210,6 +177,7 @@ def runner_problems(
     the pinned one serves (a newer image that serves fewer is named, not proposed)."""
     report = []
     current = {**snapshot, "runners": images}
+    family = lambda entry: (re.sub(r"[\d.]+", "", entry["image"]).split(), entry["arch"])  # noqa: E731
     for role, label in pins["runners"].items():
         entry = images.get(label)
         if entry is None:
@@ -217,29 +185,26 @@ def runner_problems(
             continue
         if entry["status"] == "deprecated":
             report.append(f"runners.{role}: {label} ({entry['image']}) is deprecated")
-        known = snapshot["runners"].get(label, {})
-        if known.get("image") != entry["image"]:
-            report.append(f"runners.{role}: {label} is now {entry['image']}, not {known.get('image')}")
-        needed = served(current, label, pins)
+        known = snapshot["runners"].get(label, {}).get("image")
+        if known != entry["image"]:
+            report.append(f"runners.{role}: {label} is now {entry['image']}, not {known}")
         for other, candidate in images.items():
             newer = version_key(candidate["image"]) > version_key(entry["image"])
-            same = family(candidate["image"], candidate["arch"]) == family(entry["image"], entry["arch"])
-            if not (newer and same and candidate["status"] == "GA" and re.search(r"\d", other)):
+            if not (newer and family(candidate) == family(entry) and candidate["status"] == "GA"):
                 continue
-            if other.endswith(("-large", "-xlarge")):
+            if not re.search(r"\d", other) or other.endswith(("-large", "-xlarge")):
                 continue
-            missing = needed - served(current, other, pins)
-            if not missing:
-                report.append(f"runners.{role}: move {label} to {other} ({candidate['image']})")
+            if missing := served(current, label, pins) - served(current, other, pins):
+                print(
+                    f"note: runners.{role}: {other} lacks CPython {', '.join(sorted(missing))}: kept {label}"
+                )
             else:
-                lacks = ", ".join(sorted(missing))
-                print(f"note: runners.{role}: {other} lacks CPython {lacks}; keeping {label}")
+                report.append(f"runners.{role}: move {label} to {other} ({candidate['image']})")
     return report
 
 
 def image_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """One line for each label the README dropped, added, or shows with another image or status
-    than the snapshot (a label leaving preview, a deprecation, a retirement)."""
+    """One line for each label the README dropped, added, or shows with another image or status."""
     report = [f"runner images: {label} is no longer listed" for label in old if label not in new]
     for label, entry in new.items():
         before = old.get(label)
@@ -275,14 +240,9 @@ def lock_template(lock: str, name: str, version: str) -> str:
     own = own.replace(f'name = "{name}"', 'name = "{{ cookiecutter.project_slug }}"')
     own = own.replace(f'version = "{version}"', 'version = "{{ cookiecutter.version }}"', 1)
     return (
-        LOCK_HEAD
-        + "{%- set crates -%}\n"
-        + "\n\n".join(crates)
-        + "\n{%- endset -%}\n{%- set project -%}\n"
-        + own
-        + "\n{%- endset -%}\n"
-        + header
-        + '\n\n{{ (crates.split("\\n\\n") + [project]) | sort(case_sensitive=true) | join("\\n\\n") }}\n'
+        f"{LOCK_HEAD}{{%- set crates -%}}\n" + "\n\n".join(crates) + "\n{%- endset -%}\n{%- set project -%}\n"
+        f"{own}\n{{%- endset -%}}\n{header}\n\n"
+        '{{ (crates.split("\\n\\n") + [project]) | sort(case_sensitive=true) | join("\\n\\n") }}\n'
     )
 
 
@@ -300,35 +260,28 @@ def resolve_lock() -> str:
 def lock_problems(template: str, resolved_template: str) -> list[str]:
     if template == resolved_template:
         return []
-    pinned = set(re.findall(r'name = "([^"{]+)"\nversion = "([^"]+)"', template))
-    newest = set(re.findall(r'name = "([^"{]+)"\nversion = "([^"]+)"', resolved_template))
-    changes = sorted(f"{n} {v}" for n, v in newest - pinned) or ["entries changed"]
-    return ["Cargo.lock: cargo now resolves " + ", ".join(changes)]
+    pinned, newest = (
+        set(re.findall(r'name = "([^"{]+)"\nversion = "([^"]+)"', t)) for t in (template, resolved_template)
+    )
+    return [
+        "Cargo.lock: cargo now resolves "
+        + (", ".join(sorted(f"{n} {v}" for n, v in newest - pinned)) or "entries changed")
+    ]
 
 
 # --- registries ----------------------------------------------------------------------------------
 
-Getter = Callable[[str], Any]
-# The pins that are crates.io releases: the PyO3 the project builds with, and the cargo tools
-# its CI installs (their release binaries, by taiki-e/install-action).
-CRATES = {"pyo3": "pyo3", "cargo_deny": "cargo-deny", "cargo_llvm_cov": "cargo-llvm-cov"}
 
-
-def newest_releases(pins: Mapping[str, Any], get: Getter = fetch_json) -> dict[str, str]:
+def newest_releases(pins: Mapping[str, Any], get: Getter = fetch) -> dict[str, str]:
     """The newest release of everything pinned, keyed like the pins (actions by name)."""
     pypi = lambda name: get(f"https://pypi.org/pypi/{name}/json")["info"]["version"]  # noqa: E731
-    crates_io = lambda crate: get(f"https://crates.io/api/v1/crates/{crate}")["crate"]  # noqa: E731
     latest = lambda repo: get(f"https://api.github.com/repos/{repo}/releases/latest")["tag_name"]  # noqa: E731
     newest = {
-        **{pin: crates_io(crate)["max_stable_version"] for pin, crate in CRATES.items()},
-        "maturin": pypi("maturin"),
-        "ruff": pypi("ruff"),
-        "uv": pypi("uv"),
-        "rust": latest("rust-lang/rust"),
+        pin: get(f"https://crates.io/api/v1/crates/{crate}")["crate"]["max_stable_version"]
+        for pin, crate in CRATES.items()
     }
-    for action in pins["actions"]:
-        newest[action] = latest(action)
-    return newest
+    newest |= {name: pypi(name) for name in ("maturin", "ruff", "uv")} | {"rust": latest("rust-lang/rust")}
+    return newest | {action: latest(action) for action in pins["actions"]}
 
 
 def behind(pins: Mapping[str, Any], newest: Mapping[str, str]) -> list[str]:
@@ -342,17 +295,56 @@ def behind(pins: Mapping[str, Any], newest: Mapping[str, str]) -> list[str]:
     ]
 
 
-def tag_problems(pins: Mapping[str, Any], get: Getter = fetch_json) -> list[str]:
-    """Each action's pinned commit must be the commit its version tag points to."""
+def revs(pins: Mapping[str, Any]) -> dict[str, str]:
+    """The rev of every pre-commit hook repository: ruff's and mypy's are the dev group's."""
+    ruff_mypy = {
+        "astral-sh/ruff-pre-commit": f"v{pins['ruff']}",
+        "pre-commit/mirrors-mypy": f"v{pins['dev']['mypy']}",
+    }
+    return {**pins["pre_commit"], **ruff_mypy}
+
+
+def pypi_name(repo: str) -> str:
+    """The PyPI distribution whose releases a hook repository tags: `astral-sh/ruff-pre-commit` ->
+    `ruff`, `pre-commit/mirrors-mypy` -> `mypy`, `codespell-project/codespell` -> `codespell`."""
+    return repo.split("/")[1].removeprefix("mirrors-").removesuffix("-pre-commit")
+
+
+def pypi_version(rev: str) -> str:
+    """The PyPI version a hook repository's rev tags: `v2.4.3` -> `2.4.3`."""
+    return rev.removeprefix("v")
+
+
+def newest_for(releases: Mapping[str, list[Mapping[str, Any]]], python: str) -> str:
+    """The newest final release on PyPI whose files all install on CPython `python`."""
+    fits = [
+        version
+        for version, files in releases.items()
+        if files
+        and version.replace(".", "").isdigit()
+        and all(python in SpecifierSet(f.get("requires_python") or "") for f in files)
+    ]
+    return max(fits, key=version_key)
+
+
+def pypi_behind(pins: Mapping[str, Any], get: Getter) -> list[str]:
+    """The pre-commit revs and dev tools behind their newest PyPI release, and the `dev_py310`
+    pins behind the newest release that installs on Python 3.10."""
+    pinned = {repo: (pypi_name(repo), rev) for repo, rev in pins["pre_commit"].items()}
+    pinned |= {name: (name, version) for name, version in pins["dev"].items()}
     report = []
-    for action, pin in pins["actions"].items():
-        sha = get(f"https://api.github.com/repos/{action}/commits/{pin['version']}")["sha"]
-        if sha != pin["sha"]:
-            report.append(f"{action}: pinned {pin['sha']} as {pin['version']}, but the tag is {sha}")
+    for key, (dist, rev) in pinned.items():
+        newest = get(f"https://pypi.org/pypi/{dist}/json")["info"]["version"]
+        if version_key(pypi_version(rev)) < version_key(newest):
+            report.append(f"{key}: pinned {rev}, newest {newest}")
+    for name, version in pins["dev_py310"].items():
+        newest = newest_for(get(f"https://pypi.org/pypi/{name}/json")["releases"], "3.10")
+        if version_key(version) < version_key(newest):
+            report.append(f"dev_py310.{name}: pinned {version}, newest for Python 3.10 {newest}")
     return report
 
 
-def pyo3_problems(pins: Mapping[str, Any], floors: Iterable[str], get: Getter = fetch_json) -> list[str]:
+def pyo3_problems(pins: Mapping[str, Any], floors: Iterable[str], get: Getter = fetch) -> list[str]:
     """The pinned PyO3 must have abi3-pyXY for every floor offered, and abi3t-pyXY; and the
     crate's declared minimum Rust (`msrv`) must be at least the one PyO3 declares."""
     version = get(f"https://crates.io/api/v1/crates/pyo3/{pins['pyo3']}")["version"]
@@ -365,99 +357,54 @@ def pyo3_problems(pins: Mapping[str, Any], floors: Iterable[str], get: Getter = 
     return report
 
 
-def install_action_problems(pins: Mapping[str, Any], get: Getter = fetch_json) -> list[str]:
+def install_action_problems(pins: Mapping[str, Any], get: Getter = fetch) -> list[str]:
     """The rendered CI installs the cargo tools with taiki-e/install-action and no fallback to a
     source build: each pinned version must be in the manifest of the pinned commit."""
     sha = pins["actions"]["taiki-e/install-action"]["sha"]
-    report = []
-    for pin in ("cargo_deny", "cargo_llvm_cov"):
-        crate = CRATES[pin]
-        manifest = get(
-            f"https://raw.githubusercontent.com/taiki-e/install-action/{sha}/manifests/{crate}.json"
+    return [
+        f"{pin}: taiki-e/install-action {sha[:12]} has no binary of {CRATES[pin]} {pins[pin]}"
+        for pin in ("cargo_deny", "cargo_llvm_cov")
+        if pins[pin]
+        not in get(
+            f"https://raw.githubusercontent.com/taiki-e/install-action/{sha}/manifests/{CRATES[pin]}.json"
         )
-        if pins[pin] not in manifest:
-            report.append(f"{pin}: taiki-e/install-action {sha[:12]} has no binary of {crate} {pins[pin]}")
-    return report
+    ]
 
 
 # --- writing -------------------------------------------------------------------------------------
 
 
-def move_action_pins(pins: Mapping[str, Any], newest: Mapping[str, str], get: Getter = fetch_json) -> None:
+def move_action_pins(pins: Mapping[str, Any], newest: Mapping[str, str], get: Getter = fetch) -> None:
     """Point each action that is behind at its newest release, in cookiecutter.json and in the
     template's own workflows (the rendered ones read cookiecutter.json)."""
-    files = [COOKIECUTTER_JSON, *WORKFLOWS.glob("*.yml")]
-    texts = {path: path.read_text(encoding="utf-8") for path in files}
+    files = [COOKIECUTTER_JSON, *(ROOT / ".github" / "workflows").glob("*.yml")]
     for action, pin in pins["actions"].items():
         tag = newest[action]
         if version_key(pin["version"]) >= version_key(tag):
             continue
         sha = get(f"https://api.github.com/repos/{action}/commits/{tag}")["sha"]
-        for path, text in texts.items():
-            text = text.replace(f"{action}@{pin['sha']} # {pin['version']}", f"{action}@{sha} # {tag}")
-            block = f'"{action}": {{\n        "sha": "{pin["sha"]}",\n        "version": "{pin["version"]}"'
-            text = text.replace(block, f'"{action}": {{\n        "sha": "{sha}",\n        "version": "{tag}"')
-            texts[path] = text
-    for path, text in texts.items():
-        path.write_text(text, encoding="utf-8")
-
-
-def write_action_tags(get: Getter = fetch_json) -> None:
-    """Record the commit each pinned action tag points to now (after any move), from the API."""
-    pins = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))["_pins"]["actions"]
-    data = json.loads(ACTION_TAGS.read_text(encoding="utf-8"))
-    data["actions"] = {
-        action: {
-            "tag": pin["version"],
-            "sha": get(f"https://api.github.com/repos/{action}/commits/{pin['version']}")["sha"],
-            "source": f"the GitHub API on {date.today().isoformat()}",
-        }
-        for action, pin in pins.items()
-    }
-    ACTION_TAGS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-
-
-def write_snapshot(trimmed: Mapping[str, Any], images: Mapping[str, Any], old: Mapping[str, Any]) -> None:
-    today = date.today().isoformat()
-    sources = {"pythons": f"{MANIFEST_URL} on {today}", "runners": f"{RUNNER_IMAGES_URL} on {today}"}
-    snapshot = {**old, "sources": sources, "fetched": today, "runners": dict(images), "pythons": trimmed}
-    SNAPSHOT.write_text(json.dumps(snapshot, indent=2) + "\n", encoding="utf-8")
-
-
-def other_checks() -> list[Callable[[Mapping[str, Any], Getter], list[str]]]:
-    """The `behind(pins, get)` of the sibling pin checks (the dev tools and pre-commit hooks)."""
-    import importlib.util
-
-    checks = []
-    for path in sorted(Path(__file__).parent.glob("*_pins.py")):
-        if path.resolve() == Path(__file__).resolve():
-            continue
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        checks.append(module.behind)
-    return checks
+        for path in files:
+            text = path.read_text(encoding="utf-8").replace(
+                f"{action}@{pin['sha']} # {pin['version']}", f"{action}@{sha} # {tag}"
+            )
+            old = f'"sha": "{pin["sha"]}",\n        "version": "{pin["version"]}"'
+            path.write_text(
+                text.replace(old, f'"sha": "{sha}",\n        "version": "{tag}"'), encoding="utf-8"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="refresh what can be refreshed in place")
     args = parser.parse_args(argv)
-    config = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))
-    pins = config["_pins"]
+    pins = CONFIG["_pins"]
     snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    report: list[str] = []
     try:
         newest = newest_releases(pins)
-        report += behind(pins, newest)
-        for check in other_checks():
-            report += check(pins, fetch_json)
-        report += tag_problems(pins)
-        report += pyo3_problems(pins, config["abi3_floor"])
+        report = behind(pins, newest) + pypi_behind(pins, fetch) + pyo3_problems(pins, CONFIG["abi3_floor"])
         report += install_action_problems(pins)
-        trimmed = trim_manifest(fetch_json(MANIFEST_URL))
-        images = parse_runner_images(fetch_text(RUNNER_IMAGES_URL))
+        trimmed = trim_manifest(fetch(MANIFEST_URL))
+        images = parse_runner_images(fetch(RUNNER_IMAGES_URL, as_json=False))
     except (SourceError, KeyError, TypeError, ValueError, IndexError) as error:
         print(f"error: could not read a source: {error!r}", file=sys.stderr)
         return 2
@@ -465,14 +412,16 @@ def main(argv: list[str] | None = None) -> int:
     report += runner_problems(pins, {**snapshot, "pythons": trimmed}, images)
     report += image_changes(snapshot["runners"], images)
     if trimmed != snapshot["pythons"]:
-        report.append(f"{SNAPSHOT.relative_to(ROOT).as_posix()}: setup-python's manifest changed")
+        report.append("tests/data/python-versions.json: setup-python's manifest changed")
     resolved = lock_template(resolve_lock(), "rust-in-python", "0.1.0")
     report += lock_problems(LOCK_TEMPLATE.read_text(encoding="utf-8"), resolved)
     if args.write:
-        write_snapshot(trimmed, images, snapshot)
+        today = date.today().isoformat()
+        sources = {"pythons": f"{MANIFEST_URL} on {today}", "runners": f"{RUNNER_IMAGES_URL} on {today}"}
+        refreshed = {**snapshot, "sources": sources, "fetched": today, "runners": images, "pythons": trimmed}
+        SNAPSHOT.write_text(json.dumps(refreshed, indent=2) + "\n", encoding="utf-8")
         LOCK_TEMPLATE.write_text(resolved, encoding="utf-8")
         move_action_pins(pins, newest)
-        write_action_tags()
     for line in report:
         print(f"behind: {line}")
     if not report:

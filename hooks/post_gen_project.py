@@ -18,6 +18,7 @@ MIN_PYTHON = "{{ cookiecutter.__min_python }}"
 NEXT_STEPS = """\
 Next steps (with uv; README.md also shows the way with pip and a venv):
     cd {slug}
+    rustup toolchain install      # the Rust that rust-toolchain.toml names
     uv sync                       # builds the Rust extension into .venv
     uv run python compare.py      # pure Python against Rust, same function
     uv run pytest                 # the project's tests"""
@@ -26,6 +27,7 @@ Next steps (with uv; README.md also shows the way with pip and a venv):
 NEXT_STEPS_VENV = """\
 Next steps (with a venv and pip; README.md also shows the way with uv):
     cd {slug}
+    rustup toolchain install
     python3 -m venv .venv && . .venv/bin/activate
     python -m pip install --upgrade pip     # pip >= 25.1 reads [dependency-groups]
     pip install --group dev                 # maturin, pytest, mypy, ruff, nox

@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 import tomllib
+import yaml
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
 from pytest_cookies.plugin import Cookies, Result
@@ -61,6 +62,9 @@ def load_module(path: Path) -> ModuleType:
 
 PRE_GEN = load_module(TEMPLATE / "hooks" / "pre_gen_project.py")
 POST_GEN = load_module(TEMPLATE / "hooks" / "post_gen_project.py")
+check_pins = load_module(TEMPLATE / ".ci" / "check_pins.py")
+# What setup-python offers on each runner image (refreshed by the weekly pins check).
+SNAPSHOT = json.loads((TEMPLATE / "tests" / "data" / "python-versions.json").read_text(encoding="utf-8"))
 # The questions in the order they are asked, with each menu's choices, as cookiecutter.json has them.
 QUESTIONS = PRE_GEN.questions(CONFIG)
 MENUS = {name: choices for name, choices in QUESTIONS.items() if choices}
@@ -170,7 +174,11 @@ VARIANTS = [
 
 def variants(where: Callable[[Variant], bool] = lambda _: True) -> list[Any]:
     """The rows of VARIANTS a test takes, as pytest parameters."""
-    return [pytest.param(v, id=v.id) for v in VARIANTS if where(v)]
+    return [
+        pytest.param(v, id=v.id, marks=[pytest.mark.defaults] if not v.answers else [])
+        for v in VARIANTS
+        if where(v)
+    ]
 
 
 # --- Rendering ----------------------------------------------------------------------------------
@@ -232,6 +240,28 @@ def cookiecutter_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
 
 def read_toml(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def job_steps(job: dict[str, Any], project: Path) -> Iterator[dict[str, Any]]:
+    """A job's steps, with the steps of the project's own composite action (`uses: $/...`) in
+    place of the step that runs it, given what that step passes."""
+    for step in job["steps"]:
+        if not step.get("uses", "").startswith("$/"):
+            yield step
+            continue
+        action = load_yaml(project / step["uses"][2:] / "action.yml")
+        given = {
+            name: str(step.get("with", {}).get(name, spec.get("default", "")))
+            for name, spec in action["inputs"].items()
+        }
+        as_json = json.dumps(action["runs"]["steps"])
+        for name, value in given.items():
+            as_json = as_json.replace(f"${{{{ inputs.{name} }}}}", json.dumps(value)[1:-1])
+        yield from json.loads(as_json)
 
 
 def doc_blocks(document: Path, language: str = "console") -> list[str]:
@@ -423,6 +453,18 @@ def nox(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subprocess.Co
     return _nox
 
 
+@pytest.fixture
+def rustup_installs_nothing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A rustup home with no toolchain in it (a download of about 10 s per test), and implicit
+    installs off (RUSTUP_AUTO_INSTALL=0, as rustup 1.30 is for its own commands): a command that
+    needs the pinned Rust fails unless one before it installed that Rust."""
+    home = tmp_path_factory.mktemp("rustup-home")
+    env = {"RUSTUP_HOME": str(home), "RUSTUP_AUTO_INSTALL": "0"}
+    run(["rustup", "set", "auto-self-update", "disable"], cwd=home, env=child_env(**env))
+    yield env
+    shutil.rmtree(home, ignore_errors=True)  # some 800 MB
+
+
 def pinned_test_tools(project: Path) -> list[str]:
     """The dev group's pins of what the project's own tests run: pytest and its threads plugin,
     and mypy (stubtest)."""
@@ -505,15 +547,23 @@ EXERCISED: set[str] = set()
 
 
 def required_cpython(version: str) -> Path:
-    """The CPython `version` installed here. Missing, the test skips; under CI=true it fails,
-    and the version must be one CI_PYTHONS declares (test.yml installs those)."""
+    """The CPython `version` installed here, one of CI_PYTHONS (test.yml installs those).
+    Missing, the test skips; under CI=true it fails."""
+    assert version in CI_PYTHONS, f"CPython {version} is not in CI_PYTHONS in tests/conftest.py"
     for interpreter in interpreters():
         if interpreter.name == version:
             return exercised(interpreter).path
     message = f"CPython {version} is not installed here (pyenv install {version} provides it)"
     if IN_CI:
-        pytest.fail(message + ("" if version in CI_PYTHONS else "; CI_PYTHONS in tests/conftest.py lacks it"))
+        pytest.fail(message)
     pytest.skip(message)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Under CI=true, the CPythons the suite requires are here before any test runs."""
+    missing = [version for version in CI_PYTHONS if version not in {i.name for i in interpreters()}]
+    if IN_CI and missing:
+        raise pytest.UsageError(f"CPython {', '.join(missing)} not found (CI_PYTHONS in tests/conftest.py)")
 
 
 def exercised(interpreter: Interpreter) -> Interpreter:

@@ -24,12 +24,11 @@ from repo_review.processor import process
 
 from conftest import (
     PINS,
-    TEMPLATE,
     Variant,
     build_env,
+    check_pins,
     commit_all,
     git,
-    load_module,
     read_toml,
     render,
     required_cpython,
@@ -38,8 +37,6 @@ from conftest import (
     venv_env,
     venv_python,
 )
-
-pre_commit_pins = load_module(TEMPLATE / ".ci" / "pre_commit_pins.py")
 
 # Hook repositories only a project with GitHub Actions needs (they check its workflows).
 WORKFLOW_HOOK_REPOS = {"python-jsonschema/check-jsonschema", "zizmorcore/zizmor-pre-commit"}
@@ -92,7 +89,7 @@ def test_pre_commit_accepts_the_config(project: Rendered) -> None:
 
 
 def test_each_hook_repository_is_pinned_to_the_rev_the_pin_check_watches(project: Rendered) -> None:
-    expected = pre_commit_pins.revs(PINS)
+    expected = check_pins.revs(PINS)
     if project.answers["github_actions"] == "no":
         expected = {repo: rev for repo, rev in expected.items() if repo not in WORKFLOW_HOOK_REPOS}
     assert {repo: entry["rev"] for repo, entry in hook_repos(project.path).items()} == expected
@@ -125,49 +122,6 @@ def test_the_dev_group_pins_the_ruff_and_mypy_the_hooks_run(project: Rendered) -
     hooks = hook_repos(project.path)
     for dist, repo in (("ruff", "astral-sh/ruff-pre-commit"), ("mypy", "pre-commit/mirrors-mypy")):
         assert f"{dist}=={hooks[repo]['rev'].removeprefix('v')}" in dev
-
-
-def test_each_hook_repository_has_its_pypi_distribution() -> None:
-    assert set(pre_commit_pins.revs(PINS)) == set(pre_commit_pins.PYPI_NAMES)
-
-
-def pypi_answering(**newer: str) -> Callable[[str], dict[str, Any]]:
-    """PyPI's JSON API as if every pinned release were the newest, except `newer`."""
-    names = pre_commit_pins.PYPI_NAMES
-    newest = {names[repo]: pre_commit_pins.pypi_version(rev) for repo, rev in PINS["pre_commit"].items()}
-    newest |= PINS["dev"] | newer
-    for_py310 = {
-        name: {version: [{"requires_python": ">=3.10"}]} for name, version in PINS["dev_py310"].items()
-    }
-    for_py310["coverage"]["99.0"] = [{"requires_python": ">=3.11"}]
-
-    def answer(url: str) -> dict[str, Any]:
-        name = url.removeprefix("https://pypi.org/pypi/").split("/")[0]
-        return {"info": {"version": newest[name]}, "releases": for_py310.get(name, {})}
-
-    return answer
-
-
-def test_the_pin_check_reports_nothing_when_every_rev_and_dev_tool_is_current() -> None:
-    assert pre_commit_pins.behind(PINS, pypi_answering()) == []
-
-
-def test_the_pin_check_reports_a_release_for_python_3_10_behind_pypi() -> None:
-    answer = pypi_answering()
-    for_py310 = answer("https://pypi.org/pypi/coverage/json")["releases"]
-    for_py310["98.0"] = [{"requires_python": ">=3.9"}, {"requires_python": None}]
-    report = pre_commit_pins.behind(PINS, lambda url: {**answer(url), "releases": for_py310})
-    assert report == [
-        f"dev_py310.coverage: pinned {PINS['dev_py310']['coverage']}, newest for Python 3.10 98.0"
-    ]
-
-
-def test_the_pin_check_reports_a_rev_and_a_dev_tool_behind_pypi() -> None:
-    codespell = PINS["pre_commit"]["codespell-project/codespell"]
-    assert pre_commit_pins.behind(PINS, pypi_answering(codespell="99.0.0", pytest="99.1")) == [
-        f"codespell-project/codespell: pinned {codespell}, newest 99.0.0",
-        f"pytest: pinned {PINS['dev']['pytest']}, newest 99.1",
-    ]
 
 
 # --- pytest settings: strict --------------------------------------------------------------------
@@ -340,8 +294,8 @@ def stand_in(repo: str, rev: str, where: Path) -> Path:
     tags and declares the hooks of `repo` as the real one does."""
     where.mkdir(parents=True)
     extras = "".join(f"[{hook['extra']}]" for hook in MANIFESTS[repo] if "extra" in hook)
-    dist = pre_commit_pins.PYPI_NAMES[repo] + extras
-    requirement = f"{dist}=={pre_commit_pins.pypi_version(rev)}"
+    dist = check_pins.pypi_name(repo) + extras
+    requirement = f"{dist}=={check_pins.pypi_version(rev)}"
     (where / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
         f'[project]\nname = "stand-in"\nversion = "0"\ndependencies = ["{requirement}"]\n\n'

@@ -1,8 +1,9 @@
 """The abi3 promise, on every CPython installed here: one wheel per floor serves every
 interpreter from the floor up and is refused below it; `abi3_floor=none` gives one wheel
-per interpreter, each for its own interpreter alone. And the wheels the rendered CI's build
-steps make carry tags that serve every supported CPython, free-threaded included, and nothing
-else (the same builds as `none`'s wheels above, so both live in this module's worker).
+per interpreter, each for its own interpreter alone. And the rendered release action, run here
+as wheels.yml runs it, makes wheels that serve every supported CPython, free-threaded included,
+and nothing else, and its last check fails when any piece is missing (the same builds as
+`none`'s wheels above, so both live in this module's worker).
 
 Interpreters come from `RIP_PYTHONS`, pyenv and `python3.X` on PATH (conftest.interpreters).
 Each wheel is built once and tried on every interpreter.
@@ -10,33 +11,42 @@ Each wheel is built once and tried on every interpreter.
 
 from __future__ import annotations
 
+import os
+import platform as plat
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from packaging.tags import cpython_tags
 from packaging.utils import parse_wheel_filename
 
 from conftest import (
     DEFAULTS,
-    IN_CI,
     MENUS,
     PINS,
     Interpreter,
     answers,
     build_env,
+    commit_all,
     exercised,
     gil_interpreters,
-    interpreters,
+    job_steps,
+    load_module,
+    load_yaml,
     make_venv,
     pinned_test_tools,
+    posix_shell,
+    render,
     run,
+    runner_os,
     venv_env,
     venv_python,
+    with_tools,
 )
 
 pytestmark = pytest.mark.build
@@ -63,15 +73,6 @@ def interpreter_id(interpreter: Interpreter) -> str:
     return interpreter.name
 
 
-def test_at_least_three_interpreters_are_installed_to_exercise() -> None:
-    names = [i.name for i in interpreters()]
-    if len(names) < 3:
-        message = f"only {names} found: install more CPythons (pyenv) or list them in RIP_PYTHONS"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def wheels(rendered: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """`wheels(floor)`: the one wheel of a project rendered with that floor (unoptimised: the
@@ -89,32 +90,106 @@ def wheels(rendered: Callable[..., Path], tmp_path_factory: pytest.TempPathFacto
     return wheel
 
 
+# The release row of wheels.yml that this machine is (its builds run here on the host, as the
+# action runs them on macOS and Windows and, in a container, on Linux).
+ROWS = {
+    ("Linux", "x86_64"): ("manylinux", "x86_64", "auto"),
+    ("Linux", "aarch64"): ("manylinux", "aarch64", "auto"),
+    ("macOS", "arm64"): ("macos", "aarch64", ""),
+    ("macOS", "x86_64"): ("macos", "x86_64", ""),
+    ("Windows", "AMD64"): ("windows", "x64", ""),
+    ("Windows", "ARM64"): ("windows", "aarch64", ""),
+}
+
+
+@dataclass
+class Release:
+    """What the rendered wheels action did here, as wheels.yml runs it, and the environment and
+    outcome of its last step, the check."""
+
+    project: Path
+    env: dict[str, str]
+    check: subprocess.CompletedProcess[str]
+
+    @property
+    def wheels(self) -> list[Path]:
+        return sorted((self.project / "dist").glob("*.whl"))
+
+
+def run_action(project: Path, pythons: list[Interpreter], temp: Path) -> Release:
+    """Run the steps of the project's .github/actions/wheels here, with what wheels.yml passes on
+    this machine's row: its bash and Python steps as written (the imports, and the check of them,
+    on the CPythons found here), each maturin-action step as the `maturin build` it runs
+    (unoptimised: tags and dates do not depend on the profile)."""
+    platform, target, _ = ROWS[(runner_os(), plat.machine())]
+    wheels = load_yaml(project / ".github" / "workflows" / "wheels.yml")["jobs"]["wheels"]
+    (row,) = [
+        r
+        for r in wheels["strategy"]["matrix"]["include"]
+        if (r["platform"], r["target"]) == (platform, target)
+    ]
+    inputs = {key: str(value) for key, value in row.items() if key != "runner"} | {"project": "."}
+    temp.mkdir()
+    env_file = temp / "github_env"
+    env_file.write_text("", encoding="utf-8")
+    env = build_env(
+        GITHUB_ENV=str(env_file),
+        GITHUB_WORKSPACE=str(project),
+        GITHUB_ACTION_PATH=str(project / ".github" / "actions" / "wheels"),
+        RUNNER_OS=runner_os(),
+        RUNNER_TEMP=str(temp),
+        UV_PYTHON_DOWNLOADS="never",
+    )
+    env = with_tools(env, "uv")
+    env["PATH"] = os.pathsep.join([*(str(i.path.parent) for i in pythons), env["PATH"]])
+
+    def expand(value: str) -> str:
+        value = value.replace("${{ runner.temp }}", str(temp))
+        return re.sub(r"\$\{\{ env\.(\w+) \}\}", lambda m: env[m[1]], value)
+
+    proc = checked_env = None
+    for step in job_steps({"steps": [{"uses": "$/.github/actions/wheels", "with": inputs}]}, project):
+        env.update(line.split("=", 1) for line in env_file.read_text(encoding="utf-8").splitlines())
+        step_env = {**env, **{k: expand(str(v)) for k, v in step.get("env", {}).items()}}
+        if "PYTHONS" in step_env:
+            step_env["PYTHONS"] = " ".join(i.name for i in pythons)
+        cwd = project / step.get("working-directory", ".")
+        if "maturin-action" in step.get("uses", ""):
+            assert expand(step["with"]["maturin-version"]) == PINS["maturin"]
+            args = step["with"]["args"].replace("--release", "--profile dev").split()
+            run(
+                [sys.executable, "-m", "maturin", "build", *args],
+                Path(expand(step["with"]["working-directory"])),
+                step_env,
+            )
+        elif step.get("shell") == "bash":
+            run([posix_shell("bash"), "-c", step["run"]], cwd, step_env)
+        elif step.get("shell") == "python":
+            proc, checked_env = run([sys.executable, "-c", step["run"]], cwd, step_env, check=False), step_env
+    assert proc is not None
+    return Release(project, checked_env, proc)
+
+
 @pytest.fixture(scope="module")
-def ci_wheels(
-    rendered: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[str], list[Path]]:
-    """`ci_wheels(floor)`: the wheels the build steps of the rendered ci.yml make for a default
-    project with that floor, built here once each (unoptimised). Interpreters missing here come
-    from maturin's bundled data."""
-    built: dict[str, list[Path]] = {}
+def release(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Release]:
+    """`release(floor)`: the wheels action run here on a project with that floor (each in a
+    release folder of its own: /tmp/<slug>)."""
+    done: dict[str, Release] = {}
 
-    def wheels(floor: str) -> list[Path]:
-        if floor not in built:
-            project = rendered(abi3_floor=floor)
-            ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
-            dist = tmp_path_factory.mktemp(f"ci-wheels-{floor}")
-            for step in ci["jobs"]["build"]["steps"]:
-                if "maturin-action" in step.get("uses", ""):
-                    args = (
-                        step["with"]["args"]
-                        .replace("--release", "--profile dev")
-                        .replace("--out dist", f"--out {dist}")
-                    )
-                    run(["maturin", "build", *args.split()], cwd=project)
-            built[floor] = sorted(dist.glob("*.whl"))
-        return built[floor]
+    def made(floor: str) -> Release:
+        if floor not in done:
+            root = tmp_path_factory.mktemp(f"release-{floor}")
+            project = render(root, project_name=f"Release {floor}", abi3_floor=floor)
+            commit_all(project, "The release")
+            shutil.rmtree(Path("/tmp") / project.name, ignore_errors=True)
+            pythons = [
+                exercised(i) for i in gil_interpreters(version(answers(abi3_floor=floor)["__min_python"]))
+            ]
+            done[floor] = run_action(project, pythons, root / "runner-temp")
+            shutil.rmtree(Path("/tmp") / project.name, ignore_errors=True)
+        return done[floor]
 
-    return wheels
+    return made
 
 
 def pip_install(interpreter: Interpreter, wheel: Path, target: Path) -> subprocess.CompletedProcess[str]:
@@ -151,9 +226,9 @@ def test_abi3_wheel_runs_on_every_python_from_its_floor_and_is_refused_below(
 
 
 @pytest.fixture(scope="module")
-def per_version_wheels(ci_wheels: Callable[[str], list[Path]]) -> dict[str, Path]:
-    """`abi3_floor=none`: the wheels CI builds, one per CPython version, keyed by their tag."""
-    return {"-".join(wheel.name.split("-")[2:4]): wheel for wheel in ci_wheels("none")}
+def per_version_wheels(release: Callable[[str], Release]) -> dict[str, Path]:
+    """`abi3_floor=none`: the wheels a release builds, one per CPython version, keyed by their tag."""
+    return {"-".join(wheel.name.split("-")[2:4]): wheel for wheel in release("none").wheels}
 
 
 def test_none_builds_a_wheel_for_each_interpreter_here(per_version_wheels: dict[str, Path]) -> None:
@@ -171,7 +246,7 @@ def test_each_per_version_wheel_loads_on_its_own_python_only(
         proc = pip_install(exercised(interpreter), wheel, tmp_path / tag)
         if tag == own:
             assert proc.returncode == 0, proc.stdout + proc.stderr
-            assert fibo_30(interpreter, tmp_path / tag, "fibo_rust").strip() == "832040"
+            assert fibo_30(interpreter, tmp_path / tag, "release_none").strip() == "832040"
         else:
             assert proc.returncode != 0 and REFUSALS[0] in proc.stdout + proc.stderr, tag
 
@@ -220,14 +295,60 @@ def supported(floor: str) -> list[str]:
 # 3.14 (with its cp314t wheel), 3.15 (abi3t alone), and version-specific wheels. The other
 # floors' wheels are built above (FLOORS_TRIED) and in test_build.py.
 @pytest.mark.parametrize("floor", [DEFAULTS["abi3_floor"], "3.14", "3.15", "none"])
-def test_ci_build_steps_make_wheels_that_serve_exactly_the_supported_pythons(
-    ci_wheels: Callable[[str], list[Path]], floor: str
+def test_a_release_makes_wheels_that_serve_exactly_the_supported_pythons_and_checks_them(
+    release: Callable[[str], Release], floor: str
 ) -> None:
-    wheels = ci_wheels(floor)
-    tags = sorted("-".join(w.name.split("-")[2:4]) for w in wheels)
-    unserved = [p for p in supported(floor) if not any(serves(w, p) for w in wheels)]
-    useless = [w.name for w in wheels if not any(serves(w, p) for p in supported(floor))]
+    made = release(floor)
+    assert made.check.returncode == 0, made.check.stdout + made.check.stderr
+    tags = sorted("-".join(w.name.split("-")[2:4]) for w in made.wheels)
+    unserved = [p for p in supported(floor) if not any(serves(w, p) for w in made.wheels)]
+    useless = [w.name for w in made.wheels if not any(serves(w, p) for p in supported(floor))]
     assert (unserved, useless) == ([], []), tags
     if floor not in ("none", PINS["abi3t_python"]):
         assert f"cp3{floor.split('.')[1]}-abi3" in tags  # the stable-ABI wheel starts at the floor
-    assert all(re.fullmatch(r"cp3\d+-(abi3|abi3\.abi3t|cp3\d+t?)", t) for t in tags)
+
+
+def other_maturin(project: Path, env: dict[str, str]) -> str:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace(f"maturin=={PINS['maturin']}", "maturin==9.9.9"), encoding="utf-8")
+    return "built by maturin 9.9.9"
+
+
+# Each piece the release's last check looks for, taken away: (what is done, what it says).
+MISSING = {
+    "no build folder": (lambda p, env: env.pop("BUILD_DIR") and "were not built in"),
+    "no date": (lambda p, env: env.pop("SOURCE_DATE_EPOCH") and "SOURCE_DATE_EPOCH was not set"),
+    "another date": (lambda p, env: env.update(SOURCE_DATE_EPOCH="1") or "is not dated by SOURCE_DATE_EPOCH"),
+    "a wheel too few": (
+        lambda p, env: next((p / "dist").glob("*abi3t*")).unlink() or "dist/ holds wheels for"
+    ),
+    "a wheel too many": (
+        lambda p, env: (
+            [shutil.copy(w, str(w).replace("-abi3-", "-abi3.x-")) for w in (p / "dist").glob("*-abi3-*")]
+            and "dist/ holds wheels for"
+        )
+    ),
+    "a python that imported nothing": (
+        lambda p, env: next(Path(env["IMPORTED"]).iterdir()).unlink() or "no wheel was imported on CPython"
+    ),
+    "another maturin": other_maturin,
+    "another platform": (lambda p, env: env.update(TARGET="riscv64") or "is not for"),
+}
+
+
+@pytest.mark.parametrize("missing", list(MISSING))
+def test_the_releases_last_check_fails_for_each_missing_piece(
+    release: Callable[[str], Release], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    """The check runs in Python at the end of the action: a bash step that ended at once with
+    exit 0 and no output (actions/partner-runner-images#169) cannot leave it passing."""
+    made = release(DEFAULTS["abi3_floor"])
+    project = shutil.copytree(made.project, tmp_path / "project")
+    check = load_module(project / ".github" / "actions" / "wheels" / "check_wheels.py")
+    env = {**made.env, "IMPORTED": str(shutil.copytree(made.env["IMPORTED"], tmp_path / "imported"))}
+    monkeypatch.chdir(project)
+    assert check.problems(env) == []
+    said = MISSING[missing](project, env)
+    found = check.problems(env)
+    assert found and all(said in problem for problem in found), found

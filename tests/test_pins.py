@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from conftest import CONFIG, PINS, TEMPLATE, load_module
-
-check_pins = load_module(TEMPLATE / ".ci" / "check_pins.py")
-
-SNAPSHOT = json.loads((TEMPLATE / "tests" / "data" / "python-versions.json").read_text(encoding="utf-8"))
+from conftest import CONFIG, PINS, SNAPSHOT, TEMPLATE, check_pins
 
 
 def registry(**overrides: str) -> dict[str, str]:
@@ -50,7 +46,6 @@ def answers_for_registries(**changes: Any) -> dict[str, Any]:
     }
     for action, pin in PINS["actions"].items():
         answers[f"https://api.github.com/repos/{action}/releases/latest"] = {"tag_name": pin["version"]}
-        answers[f"https://api.github.com/repos/{action}/commits/{pin['version']}"] = {"sha": pin["sha"]}
     return {**answers, **changes}
 
 
@@ -58,20 +53,6 @@ def test_newest_releases_reads_each_registry() -> None:
     newest = check_pins.newest_releases(PINS, get=answers_for_registries().__getitem__)
     report = check_pins.behind(PINS, newest)
     assert [line.split(":")[0] for line in report] == ["pyo3", "cargo_llvm_cov", "maturin"]
-
-
-def test_a_pinned_commit_that_is_not_its_tag_is_reported() -> None:
-    checkout = PINS["actions"]["actions/checkout"]
-    url = f"https://api.github.com/repos/actions/checkout/commits/{checkout['version']}"
-    answers = answers_for_registries(**{url: {"sha": "0" * 40}})
-    report = check_pins.tag_problems(PINS, get=answers.__getitem__)
-    assert report == [
-        f"actions/checkout: pinned {checkout['sha']} as {checkout['version']}, but the tag is {'0' * 40}"
-    ]
-
-
-def test_every_pinned_commit_is_its_tag_when_the_tags_agree() -> None:
-    assert check_pins.tag_problems(PINS, get=answers_for_registries().__getitem__) == []
 
 
 def pyo3_answering(missing: str = "", rust_version: str = PINS["msrv"]) -> Any:
@@ -95,7 +76,50 @@ def test_a_pyo3_that_needs_a_newer_rust_than_the_declared_minimum_is_reported() 
 
 def test_an_unreadable_registry_is_an_error_not_a_crash() -> None:
     with pytest.raises(check_pins.SourceError):
-        check_pins.fetch_json("http://127.0.0.1:9/unreachable.json")
+        check_pins.fetch("http://127.0.0.1:9/unreachable.json")
+
+
+# --- The dev tools and the pre-commit hooks, against PyPI ---------------------------------------
+
+
+def pypi_answering(**newer: str) -> Callable[[str], dict[str, Any]]:
+    """PyPI's JSON API as if every pinned release were the newest, except `newer`."""
+    newest = {
+        check_pins.pypi_name(repo): check_pins.pypi_version(rev) for repo, rev in PINS["pre_commit"].items()
+    }
+    newest |= PINS["dev"] | newer
+    for_py310 = {
+        name: {version: [{"requires_python": ">=3.10"}]} for name, version in PINS["dev_py310"].items()
+    }
+    for_py310["coverage"]["99.0"] = [{"requires_python": ">=3.11"}]
+
+    def answer(url: str) -> dict[str, Any]:
+        name = url.removeprefix("https://pypi.org/pypi/").split("/")[0]
+        return {"info": {"version": newest[name]}, "releases": for_py310.get(name, {})}
+
+    return answer
+
+
+def test_the_pin_check_reports_nothing_when_every_rev_and_dev_tool_is_current() -> None:
+    assert check_pins.pypi_behind(PINS, pypi_answering()) == []
+
+
+def test_the_pin_check_reports_a_release_for_python_3_10_behind_pypi() -> None:
+    answer = pypi_answering()
+    for_py310 = answer("https://pypi.org/pypi/coverage/json")["releases"]
+    for_py310["98.0"] = [{"requires_python": ">=3.9"}, {"requires_python": None}]
+    report = check_pins.pypi_behind(PINS, lambda url: {**answer(url), "releases": for_py310})
+    assert report == [
+        f"dev_py310.coverage: pinned {PINS['dev_py310']['coverage']}, newest for Python 3.10 98.0"
+    ]
+
+
+def test_the_pin_check_reports_a_rev_and_a_dev_tool_behind_pypi() -> None:
+    codespell = PINS["pre_commit"]["codespell-project/codespell"]
+    assert check_pins.pypi_behind(PINS, pypi_answering(codespell="99.0.0", pytest="99.1")) == [
+        f"codespell-project/codespell: pinned {codespell}, newest 99.0.0",
+        f"pytest: pinned {PINS['dev']['pytest']}, newest 99.1",
+    ]
 
 
 MANIFEST = [

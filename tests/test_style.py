@@ -10,7 +10,7 @@ import pytest
 
 from conftest import TEMPLATE, candidate_paths, git_bash, tool
 
-SOURCES = ["hooks", "tests", "benchmarks", ".ci", "local_extensions.py"]
+SOURCES = ["hooks", "tests", "benchmarks", ".ci", "local_extensions.py", "noxfile.py"]
 
 
 @pytest.mark.parametrize("command", [["ruff", "check"], ["ruff", "format", "--check"]], ids=" ".join)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,8 +73,9 @@ def externally_managed_python() -> Path | None:
 
 
 @pytest.fixture
-def newcomer_env(tmp_path: Path) -> dict[str, str]:
-    """A PATH with only a PEP 668 system Python, Rust, uv and the usual system tools."""
+def newcomer_env(tmp_path: Path, rustup_installs_nothing: dict[str, str]) -> dict[str, str]:
+    """A PATH with only a PEP 668 system Python, rustup (no toolchain installed, and none
+    installed on its own), uv and the usual system tools."""
     python = externally_managed_python()
     if python is None:
         message = "no Python here refuses installs outside a venv (PEP 668)"
@@ -89,7 +89,7 @@ def newcomer_env(tmp_path: Path) -> dict[str, str]:
     for name in ("uv", "uvx"):
         (bin_dir / name).symlink_to(tool(name))
     cargo = Path(tool("cargo")).parent
-    env = build_env(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
+    env = build_env(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", **rustup_installs_nothing)
     env["PATH"] = os.pathsep.join([str(bin_dir), str(python.parent), str(cargo), "/usr/bin", "/bin"])
     return env
 
@@ -97,15 +97,6 @@ def newcomer_env(tmp_path: Path) -> dict[str, str]:
 def as_written(block: str, repo: Path) -> str:
     assert PLACEHOLDER in block
     return block.replace(PLACEHOLDER, str(repo))
-
-
-def test_the_system_python_refuses_a_plain_pip_install(newcomer_env: dict[str, str], tmp_path: Path) -> None:
-    proc = run_unchecked(["python3", "-m", "pip", "install", "cookiecutter"], tmp_path, newcomer_env)
-    assert proc.returncode != 0 and "externally-managed-environment" in proc.stdout + proc.stderr
-
-
-def run_unchecked(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, encoding="utf-8", check=False)
 
 
 @pytest.mark.parametrize("first_word", ["uvx", "python3"])
@@ -136,9 +127,6 @@ def test_the_contributing_guide_installs_the_pinned_toolchains_and_tools_as_writ
     for name, version in [("deny", PINS["cargo_deny"]), ("llvm-cov", PINS["cargo_llvm_cov"])]:
         found = run(["cargo", f"+{PINS['rust']}", name, "--version"], cwd=tmp_path).stdout.strip()
         assert found == f"cargo-{name} {version}"
-    ci = (TEMPLATE / ".ci" / "run").read_text(encoding="utf-8")
-    assert 'rustup toolchain install "$rust" "$msrv" ' + RUSTUP_OPTIONS in ci
-    assert 'cargo "+$rust" install --locked "cargo-deny@$cargo_deny" "cargo-llvm-cov@$cargo_llvm_cov"' in ci
 
 
 def test_rustup_gives_the_project_and_any_copy_of_it_the_rust_of_rust_toolchain_toml(
@@ -161,12 +149,6 @@ def test_rustup_gives_the_project_and_any_copy_of_it_the_rust_of_rust_toolchain_
             assert f"({commit}" in run(tool_, cwd=folder, env=child_env()).stdout, tool_
     msrv = run(["rustc", "--version"], cwd=copy, env=child_env(RUSTUP_TOOLCHAIN=PINS["msrv"])).stdout
     assert msrv.startswith(f"rustc {PINS['msrv']} ")
-
-
-def test_ci_runs_the_readme_venv_test_command() -> None:
-    command = readme_test_commands()["python3"]
-    ci = (TEMPLATE / ".ci" / "run").read_text(encoding="utf-8")
-    assert command.replace("python3 ", '"$python" ').replace(".venv/bin/activate", '"$activate"') in ci
 
 
 @pytest.mark.parametrize("first_word", ["uv", "python3"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 import shutil
 from pathlib import Path
@@ -129,6 +130,8 @@ def install_llvm_cov(session: nox.Session) -> None:
             "(its `llvm-tools` component); a Rust installed some other way has no such "
             "component. Install Rust with rustup (https://rustup.rs), then run it again."
         )
+    # The Rust of rust-toolchain.toml first: rustup's own commands never install it by themselves.
+    session.run("rustup", "toolchain", "install", external=True, silent=True)
     session.run("rustup", "component", "add", "llvm-tools", external=True, silent=True)
     version = session.run(
         "cargo", "llvm-cov", "--version", external=True, silent=True, success_codes=range(256)
@@ -139,9 +142,21 @@ def install_llvm_cov(session: nox.Session) -> None:
 
 
 def llvm_cov_env(session: nox.Session) -> dict[str, str]:
-    """The environment cargo-llvm-cov builds with: one target directory, and its own rustc
-    wrapper, which instruments this crate."""
-    shown = session.run("cargo", "llvm-cov", "show-env", external=True, silent=True)
+    """The environment cargo-llvm-cov builds with: its own rustc wrapper, which instruments this
+    crate, and a target folder of its own, since cargo rebuilds nothing when only the wrapper
+    changes (instrumented and plain builds must not share one)."""
+    metadata = session.run(
+        "cargo", "metadata", "--format-version=1", "--no-deps", external=True, silent=True
+    )
+    target = Path(json.loads(str(metadata))["target_directory"], "llvm-cov-target")
+    target.mkdir(parents=True, exist_ok=True)
+    # `cargo llvm-cov clean` cleans only a folder that carries cargo's tag, which maturin, making
+    # the folder first, leaves out.
+    tag = target / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n", encoding="utf-8")
+    env = {"CARGO_TARGET_DIR": str(target)}
+    shown = session.run("cargo", "llvm-cov", "show-env", env=env, external=True, silent=True)
     env = {}
     for line in str(shown).splitlines():
         if match := re.fullmatch(r"([A-Z_][A-Z0-9_]*)=(.*)", line.strip()):

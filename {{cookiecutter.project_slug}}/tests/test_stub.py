@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
+pytest.importorskip("mypy", reason="stubtest comes with mypy, one of the dev tools")
 
 
 @pytest.mark.thread_unsafe(reason="stubtest runs in a process of its own: once is enough")
