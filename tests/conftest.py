@@ -543,16 +543,13 @@ def gil_interpreters(at_least: tuple[int, int] = (0, 0)) -> list[Interpreter]:
     return [i for i in interpreters() if not i.free_threaded and i.version >= at_least]
 
 
-EXERCISED: set[str] = set()
-
-
 def required_cpython(version: str) -> Path:
     """The CPython `version` installed here, one of CI_PYTHONS (test.yml installs those).
     Missing, the test skips; under CI=true it fails."""
     assert version in CI_PYTHONS, f"CPython {version} is not in CI_PYTHONS in tests/conftest.py"
     for interpreter in interpreters():
         if interpreter.name == version:
-            return exercised(interpreter).path
+            return interpreter.path
     message = f"CPython {version} is not installed here (pyenv install {version} provides it)"
     if IN_CI:
         pytest.fail(message)
@@ -564,52 +561,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     missing = [version for version in CI_PYTHONS if version not in {i.name for i in interpreters()}]
     if IN_CI and missing:
         raise pytest.UsageError(f"CPython {', '.join(missing)} not found (CI_PYTHONS in tests/conftest.py)")
-
-
-def exercised(interpreter: Interpreter) -> Interpreter:
-    """Record that a test ran `interpreter`, for the summary at the end of the run."""
-    EXERCISED.add(interpreter.name)
-    return interpreter
-
-
-@functools.cache
-def missing_toolchains() -> tuple[str, ...]:
-    """The pinned Rust toolchains rustup does not have here."""
-    rustup = shutil.which("rustup")
-    listed = (
-        subprocess.run([rustup, "toolchain", "list"], capture_output=True, encoding="utf-8").stdout
-        if rustup
-        else ""
-    )
-    pinned = (PINS["rust"], PINS["msrv"])
-    return tuple(name for name in pinned if not re.search(rf"^{re.escape(name)}-", listed, re.M))
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A build test needs the pinned Rust toolchains: say how to get them, once per test."""
-    if item.get_closest_marker("build") and (missing := missing_toolchains()):
-        install = f"rustup toolchain install {PINS['rust']} {PINS['msrv']} {RUSTUP_OPTIONS}"
-        pytest.fail(
-            f"Rust {' and '.join(missing)} is not installed: run `{install}` (`bash .ci/run` does)",
-            pytrace=False,
-        )
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:  # a pytest-xdist worker: report to the controller
-        workeroutput["exercised"] = sorted(EXERCISED)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: object) -> None:
-    EXERCISED.update(getattr(node, "workeroutput", {}).get("exercised", []))
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if EXERCISED:
-        names = sorted(EXERCISED, key=lambda n: tuple(int(p) for p in re.findall(r"\d+", n)))
-        terminalreporter.write_line(f"CPython interpreters exercised: {', '.join(names)}")
 
 
 # --- Rendered variants, built for real ----------------------------------------------------------

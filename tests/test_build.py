@@ -7,13 +7,11 @@ build) run in test_readme.py; this file covers what the README does not show.
 
 from __future__ import annotations
 
-import email.parser
 import json
 import os
 import re
 import subprocess
 import sys
-import tarfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -37,27 +35,6 @@ from conftest import (
 )
 
 pytestmark = pytest.mark.build
-
-THIS_PYTHON = f"cp{sys.version_info.major}{sys.version_info.minor}"
-
-
-def wheel_metadata(wheel: Path) -> email.message.Message:
-    with zipfile.ZipFile(wheel) as zf:
-        (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
-        return email.parser.Parser().parsestr(zf.read(name).decode("utf-8"))
-
-
-def expected_tag(floor: str) -> str:
-    return f"{THIS_PYTHON}-{THIS_PYTHON}" if floor == "none" else f"cp{floor.replace('.', '')}-abi3"
-
-
-def test_wheel_tag_matches_the_abi3_floor(built: Built) -> None:
-    tag = expected_tag(built.answers["abi3_floor"])
-    assert re.search(rf"-{tag}-[^-]+\.whl$", built.wheel.name), built.wheel.name
-
-
-def test_wheel_requires_the_python_of_the_floor(built: Built) -> None:
-    assert wheel_metadata(built.wheel)["Requires-Python"] == f">={built.answers['__min_python']}"
 
 
 def test_wheel_carries_the_stub_and_py_typed(built: Built) -> None:
@@ -135,16 +112,6 @@ def test_comparison_script_warns_before_a_long_pure_python_run(built: Built) -> 
         first = proc.stdout.readline()
         proc.kill()
     assert re.match(r"Pure Python needs about \d+ s for 1 run\(s\) of fibo\(45\)\. .*--rust-only", first)
-
-
-def test_mypy_strict_sees_the_modules_types(built: Built, tmp_path: Path) -> None:
-    good = tmp_path / "good.py"
-    good.write_text(f"from {built.module} import fibo\n\nresult: int = fibo(10)\n", encoding="utf-8")
-    built.run(built.python, "-m", "mypy", "--strict", good)
-    bad = tmp_path / "bad.py"
-    bad.write_text(f"from {built.module} import fibo\n\nresult: str = fibo(10)\n", encoding="utf-8")
-    proc = built.run(built.python, "-m", "mypy", "--strict", bad, check=False)
-    assert proc.returncode == 1 and "Incompatible types in assignment" in proc.stdout
 
 
 STUBBED_FIBO = "def fibo(n: SupportsIndex) -> int:"
@@ -295,41 +262,6 @@ def test_the_projects_gil_test_fails_when_fibo_holds_the_gil(
     )
     failed = re.findall(r"^FAILED \S+::(\w+)", proc.stdout, re.M)
     assert failed == ["test_python_code_runs_while_fibo_computes_in_another_thread"], proc.stdout
-
-
-# --- The sdist ----------------------------------------------------------------------------------
-
-
-def test_sdist_holds_the_sources_and_installs_as_a_working_wheel(
-    bake: Callable[..., Path], tmp_path: Path
-) -> None:
-    project = bake(module_name="fibo_sdist", license="MIT OR Apache-2.0")
-    dist = tmp_path / "dist"
-    run([sys.executable, "-m", "maturin", "sdist", "--out", dist], cwd=project)
-    (sdist,) = dist.glob("*.tar.gz")
-    with tarfile.open(sdist) as tar:
-        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
-    expected = {
-        "Cargo.toml",
-        "Cargo.lock",
-        "pyproject.toml",
-        "README.md",
-        "LICENSE-MIT",
-        "LICENSE-APACHE",
-        "src/lib.rs",
-        "src/main.rs",
-        "fibo_sdist.pyi",
-    }
-    assert expected <= names, expected - names
-    venv = make_venv(tmp_path)
-    py = venv_python(venv)
-    run([py, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, sdist], cwd=tmp_path, env=venv_env(venv))
-    (wheel,) = dist.glob("*.whl")
-    assert "fibo_sdist/py.typed" in zipfile.ZipFile(wheel).namelist()
-    run([py, "-m", "pip", "install", "-q", wheel], cwd=tmp_path, env=venv_env(venv))
-    out = run([py, "-c", "import fibo_sdist; print(fibo_sdist.fibo(30))"], cwd=tmp_path, env=venv_env(venv))
-    assert out.stdout.strip() == "832040"
-    run([sys.executable, "-m", "twine", "check", "--strict", sdist, wheel], cwd=tmp_path, env=build_env())
 
 
 def test_dependency_names_cover_every_crate_the_project_builds(rendered: Callable[..., Path]) -> None:

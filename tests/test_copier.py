@@ -2,8 +2,8 @@
 
 copier.yml is made from cookiecutter.json; for every answer combination copier's project equals
 cookiecutter's byte for byte but for each engine's answers file; a bad answer is refused at its
-own question, by the hook's rule and message; `copier update` and `cruft update` keep a user's
-edit and bring in a template change.
+own question, by the hook's rule and message; `cruft update` keeps a user's edit and brings in a
+template change (`copier update`, as the README runs it, is in test_tools.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 import yaml
 from copier import run_copy
-from pytest_copie.plugin import Copie
 
 from conftest import (
     ANSWERS_FILE,
@@ -83,20 +82,6 @@ def tree(root: Path) -> dict[str, tuple[bytes, bool] | None]:
 def test_copier_yml_is_what_cookiecutter_json_gives() -> None:
     """Change a question in cookiecutter.json alone and this fails until copier.yml is made again."""
     assert (TEMPLATE / "copier.yml").read_text(encoding="utf-8") == NOXFILE.copier_yml_text()
-
-
-def test_copier_asks_cookiecutters_questions_in_order_with_its_defaults_and_menus() -> None:
-    asked = {name: question for name, question in COPIER_YML.items() if not name.startswith("_")}
-    assert list(asked) == list(QUESTIONS)
-    prompts = CONFIG["__prompts__"]
-    for name, question in asked.items():
-        default = CONFIG[name]
-        if isinstance(default, list):  # a menu: same choices, same order, same labels, first is default
-            assert question["choices"] == {prompts[name][choice]: choice for choice in default}
-            assert (question["help"], question["default"]) == (prompts[name]["__prompt__"], default[0])
-        else:  # the same text; a derived default is the same Jinja
-            assert (question["help"], question["default"]) == (prompts[name], default)
-        assert question["validator"] == f"{{{{ {name} | answer_problem('{name}', _copier_conf) }}}}"
 
 
 # --- Same answers, same project -------------------------------------------------------------------
@@ -182,31 +167,6 @@ def template_git(template_repo: Path, tmp_path: Path) -> Path:
     clone = tmp_path / "template"
     git(tmp_path, "clone", "-q", str(template_repo), str(clone))
     return clone
-
-
-@pytest.fixture
-def copie(template_git: Path, tmp_path: Path) -> Copie:
-    """pytest-copie's helper on the template clone (its plugin is not loaded: see pytest.ini)."""
-    (tmp_path / "copie").mkdir()
-    return Copie(
-        default_template_dir=template_git, test_dir=tmp_path / "copie", config_file=tmp_path / "none"
-    )
-
-
-def test_copier_update_keeps_the_users_edit_and_brings_the_template_change(
-    template_git: Path, copie: Copie
-) -> None:
-    made = copie.copy(template_dir=template_git, vcs_ref="HEAD")
-    assert made.exit_code == 0, made.exception
-    project = made.project_dir
-    commit_all(project, "As made")
-    edit = users_edit(project)
-    line = template_change(template_git)
-    updated = copie.update(made, vcs_ref="HEAD")
-    assert updated.exit_code == 0, updated.exception
-    assert (project / "src" / "lib.rs").read_text(encoding="utf-8").endswith(edit)
-    assert (project / "README.md").read_text(encoding="utf-8").endswith(f"\n{line}\n")
-    assert yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))["_commit"] != "HEAD"
 
 
 def test_cruft_update_keeps_the_users_edit_and_brings_the_template_change(

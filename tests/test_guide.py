@@ -27,6 +27,7 @@ from conftest import (
     Variant,
     build_env,
     check_pins,
+    child_env,
     commit_all,
     git,
     read_toml,
@@ -74,12 +75,6 @@ def test_sp_repo_review_finds_no_failing_check(project: Rendered) -> None:
     assert passed_families >= {"general", "pyproject", "pre-commit", "mypy", "noxfile", "ruff"}
 
 
-def test_only_a_handful_of_checks_are_switched_off_each_with_its_reason(project: Rendered) -> None:
-    ignored = read_toml(project.path / "pyproject.toml")["tool"]["repo-review"]["ignore"]
-    assert isinstance(ignored, dict) and len(ignored) <= 5
-    assert all(isinstance(reason, str) and len(reason) > 20 for reason in ignored.values())
-
-
 # --- pre-commit config and pins ------------------------------------------------------------
 
 
@@ -95,22 +90,14 @@ def test_each_hook_repository_is_pinned_to_the_rev_the_pin_check_watches(project
     assert {repo: entry["rev"] for repo, entry in hook_repos(project.path).items()} == expected
 
 
-# How each hook repository spells the tag of a release of its tool (its GitHub tags).
-TAG_PREFIX = {
-    "pre-commit/pre-commit-hooks": "v",
-    "astral-sh/ruff-pre-commit": "v",
-    "pre-commit/mirrors-mypy": "v",
-    "codespell-project/codespell": "v",
-    "abravalheri/validate-pyproject": "v",
-    "hukkin/mdformat": "",
-    "python-jsonschema/check-jsonschema": "",
-    "zizmorcore/zizmor-pre-commit": "v",
-}
+# The hook repositories whose release tags have no `v` (their GitHub tags).
+TAGS_WITHOUT_V = {"hukkin/mdformat", "python-jsonschema/check-jsonschema"}
 
 
 def test_each_hook_rev_is_a_release_tag_as_its_repository_spells_it(project: Rendered) -> None:
     for repo, entry in hook_repos(project.path).items():
-        assert re.fullmatch(re.escape(TAG_PREFIX[repo]) + r"\d+(\.\d+)+", entry["rev"]), (repo, entry["rev"])
+        prefix = "" if repo in TAGS_WITHOUT_V else "v"
+        assert re.fullmatch(re.escape(prefix) + r"\d+(\.\d+)+", entry["rev"]), (repo, entry["rev"])
 
 
 def test_the_dev_group_pins_the_ruff_and_mypy_the_hooks_run(project: Rendered) -> None:
@@ -313,25 +300,35 @@ def stand_in(repo: str, rev: str, where: Path) -> Path:
 
 
 @pytest.mark.build
+def github_reachable() -> bool:
+    probe = ["git", "ls-remote", "--heads", "https://github.com/pre-commit/pre-commit-hooks"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=20, env=child_env()).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
 def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path) -> None:
+    """With the real hook repositories where GitHub answers (the template's CI), else with a
+    stand-in for each."""
     project = render(tmp_path / "out")  # the defaults have every hook
     config_path = project / ".pre-commit-config.yaml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    hook_ids = []
+    offline = not github_reachable()
     for repo in config["repos"]:
-        if repo["repo"] != "local":
+        if repo["repo"] != "local" and offline:
             name = repo["repo"].removeprefix("https://github.com/")
             repo["repo"] = str(stand_in(name, repo["rev"], tmp_path / "hook-repos" / name))
-        hook_ids += [hook.get("name", hook["id"]) for hook in repo["hooks"]]
-    stand_in_config = tmp_path / "stand-in-config.yaml"
-    stand_in_config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    config_path = tmp_path / "config.yaml"
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     git(project, "init", "-q")
     git(project, "add", "-A")
     out = run(
-        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--config", stand_in_config],
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--config", config_path],
         cwd=project,
         env=build_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home")),
         timeout=1800,
     ).stdout
     results = dict(re.findall(r"^(\S.*?)\.{3,}(?:\(.*\))?(Passed|Failed|Skipped)$", out, re.MULTILINE))
-    assert results == dict.fromkeys(hook_ids, "Passed")
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert len(results) == len(hooks) and set(results.values()) == {"Passed"}, out

@@ -33,7 +33,6 @@ from conftest import (
     answers,
     build_env,
     commit_all,
-    exercised,
     gil_interpreters,
     job_steps,
     load_module,
@@ -182,9 +181,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Release
             project = render(root, project_name=f"Release {floor}", abi3_floor=floor)
             commit_all(project, "The release")
             shutil.rmtree(Path("/tmp") / project.name, ignore_errors=True)
-            pythons = [
-                exercised(i) for i in gil_interpreters(version(answers(abi3_floor=floor)["__min_python"]))
-            ]
+            pythons = [i for i in gil_interpreters(version(answers(abi3_floor=floor)["__min_python"]))]
             done[floor] = run_action(project, pythons, root / "runner-temp")
             shutil.rmtree(Path("/tmp") / project.name, ignore_errors=True)
         return done[floor]
@@ -216,7 +213,7 @@ def test_abi3_wheel_runs_on_every_python_from_its_floor_and_is_refused_below(
 ) -> None:
     wheel = wheels(floor)
     assert f"-cp{floor.replace('.', '')}-abi3-" in wheel.name
-    proc = pip_install(exercised(interpreter), wheel, tmp_path / "site")
+    proc = pip_install(interpreter, wheel, tmp_path / "site")
     if interpreter.version >= version(floor):
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert fibo_30(interpreter, tmp_path / "site", "fibo_rust").strip() == "832040"
@@ -243,7 +240,7 @@ def test_each_per_version_wheel_loads_on_its_own_python_only(
 ) -> None:
     own = "cp3{1}-cp3{1}".format(*interpreter.version)
     for tag, wheel in per_version_wheels.items():
-        proc = pip_install(exercised(interpreter), wheel, tmp_path / tag)
+        proc = pip_install(interpreter, wheel, tmp_path / tag)
         if tag == own:
             assert proc.returncode == 0, proc.stdout + proc.stderr
             assert fibo_30(interpreter, tmp_path / tag, "release_none").strip() == "832040"
@@ -262,7 +259,7 @@ def test_the_projects_own_tests_pass_on_the_lowest_and_highest_python_of_its_ran
     wheels: Callable[[str], Path], bake: Callable[..., Path], tmp_path: Path, interpreter: Interpreter
 ) -> None:
     project = bake()
-    venv = make_venv(tmp_path, exercised(interpreter).path)
+    venv = make_venv(tmp_path, interpreter.path)
     py = venv_python(venv)
     install = [py, "-m", "pip", "install", "-q", *pinned_test_tools(project), wheels(DEFAULTS["abi3_floor"])]
     run(install, cwd=project, env=venv_env(venv))

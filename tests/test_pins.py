@@ -10,49 +10,53 @@ import pytest
 from conftest import CONFIG, PINS, SNAPSHOT, TEMPLATE, check_pins
 
 
-def registry(**overrides: str) -> dict[str, str]:
-    """What the registries would answer if everything pinned were current, changed by `overrides`."""
-    newest = {k: PINS[k] for k in (*check_pins.CRATES, "maturin", "ruff", "uv", "rust")}
-    newest |= {action: pin["version"] for action, pin in PINS["actions"].items()}
-    return {**newest, **overrides}
-
-
-def test_nothing_is_reported_when_every_pin_is_current() -> None:
-    assert check_pins.behind(PINS, registry()) == []
-
-
-def test_newer_crate_tool_rust_and_action_releases_are_reported() -> None:
-    newest = registry(
-        pyo3="9.0.0", cargo_deny="9.0.0", uv="9.0.0", rust="9.0.0", **{"actions/checkout": "v99.0.0"}
-    )
-    report = check_pins.behind(PINS, newest)
-    assert [line.split(":")[0] for line in report] == ["pyo3", "cargo_deny", "uv", "rust", "actions/checkout"]
-
-
 def test_versions_compare_numerically() -> None:
     assert check_pins.version_key("v1.10.0") > check_pins.version_key("v1.9.9")
     assert check_pins.version_key("3.15") > check_pins.version_key("3.9")
 
 
-def answers_for_registries(**changes: Any) -> dict[str, Any]:
+def registries(**newer: str) -> Callable[[str], Any]:
+    """crates.io, PyPI and GitHub as if every pin were the newest release, except `newer`."""
+    newest = {k: PINS[k] for k in (*check_pins.CRATES, "maturin", "ruff", "uv", "rust")}
+    newest |= {action: pin["version"] for action, pin in PINS["actions"].items()} | newer
     answers: dict[str, Any] = {
-        "https://crates.io/api/v1/crates/pyo3": {"crate": {"max_stable_version": "0.31.0"}},
-        "https://crates.io/api/v1/crates/cargo-deny": {"crate": {"max_stable_version": PINS["cargo_deny"]}},
-        "https://crates.io/api/v1/crates/cargo-llvm-cov": {"crate": {"max_stable_version": "0.10.0"}},
-        "https://pypi.org/pypi/maturin/json": {"info": {"version": "1.17.0"}},
-        "https://pypi.org/pypi/ruff/json": {"info": {"version": PINS["ruff"]}},
-        "https://pypi.org/pypi/uv/json": {"info": {"version": PINS["uv"]}},
-        "https://api.github.com/repos/rust-lang/rust/releases/latest": {"tag_name": PINS["rust"]},
+        **{
+            f"https://crates.io/api/v1/crates/{c}": {"crate": {"max_stable_version": newest[pin]}}
+            for pin, c in check_pins.CRATES.items()
+        },
+        **{
+            f"https://pypi.org/pypi/{n}/json": {"info": {"version": newest[n]}}
+            for n in ("maturin", "ruff", "uv")
+        },
+        "https://api.github.com/repos/rust-lang/rust/releases/latest": {"tag_name": newest["rust"]},
+        **{
+            f"https://api.github.com/repos/{a}/releases/latest": {"tag_name": newest[a]}
+            for a in PINS["actions"]
+        },
     }
-    for action, pin in PINS["actions"].items():
-        answers[f"https://api.github.com/repos/{action}/releases/latest"] = {"tag_name": pin["version"]}
-    return {**answers, **changes}
+    return answers.__getitem__
 
 
-def test_newest_releases_reads_each_registry() -> None:
-    newest = check_pins.newest_releases(PINS, get=answers_for_registries().__getitem__)
-    report = check_pins.behind(PINS, newest)
-    assert [line.split(":")[0] for line in report] == ["pyo3", "cargo_llvm_cov", "maturin"]
+def test_nothing_is_behind_when_every_registry_answers_the_pinned_release() -> None:
+    assert check_pins.behind(PINS, check_pins.newest_releases(PINS, get=registries())) == []
+
+
+def test_each_newer_release_of_a_crate_a_tool_the_rust_or_an_action_is_reported() -> None:
+    newer = {
+        "pyo3": "0.99.0",
+        "cargo_llvm_cov": "9.0.0",
+        "maturin": "9.0",
+        "rust": "9.0.0",
+        "actions/checkout": "v99",
+    }
+    report = check_pins.behind(PINS, check_pins.newest_releases(PINS, get=registries(**newer)))
+    assert [line.split(":")[0] for line in report] == [
+        "pyo3",
+        "cargo_llvm_cov",
+        "maturin",
+        "rust",
+        "actions/checkout",
+    ]
 
 
 def pyo3_answering(missing: str = "", rust_version: str = PINS["msrv"]) -> Any:

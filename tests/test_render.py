@@ -141,12 +141,6 @@ def test_version_is_written_once_and_metadata_agrees(project: tuple[dict[str, st
     assert pyproject["urls"] == {"Repository": f"https://github.com/OWNER/{given['project_slug']}"}
 
 
-@pytest.mark.defaults
-def test_defaults_render_the_classic_fibo_rust_project_at_the_oldest_supported_cpython() -> None:
-    assert (DEFAULT := answers())["project_slug"] == "rust-in-python"
-    assert (DEFAULT["module_name"], DEFAULT["abi3_floor"]) == ("fibo_rust", "3.11")
-
-
 @pytest.mark.parametrize(
     ("project_name", "slug", "module"),
     [("Fast Fib", "fast-fib", "fast_fib"), ("Ünïcode Maths 2", "unicode-maths-2", "unicode_maths_2")],

@@ -67,32 +67,23 @@ def pick(name: str, choice: str) -> str:
     return str(MENUS[name].index(choice) + 1)
 
 
-def test_defaults_follow_the_project_name_and_next_steps_are_shown(
+def test_menus_are_labelled_defaults_follow_the_name_and_next_steps_are_shown(
     terminal: Terminal, tmp_path: Path
 ) -> None:
-    shown = terminal.answer_all(project_name="Fast Fib")
+    floor, layout = pick("abi3_floor", "3.12"), pick("layout", "mixed")
+    shown = terminal.answer_all(project_name="Fast Fib", abi3_floor=floor, layout=layout)
     assert "(fast-fib)" in shown["project_slug"] and "(fast_fib)" in shown["module_name"]
+    labels = CONFIG["__prompts__"]["abi3_floor"]
+    assert labels["__prompt__"] in shown["abi3_floor"]
+    for number, choice in enumerate(MENUS["abi3_floor"], start=1):
+        assert f"{number} - {labels[choice]}" in shown["abi3_floor"]
+    assert CONFIG["__prompts__"]["layout"]["mixed"] in shown["layout"]
     screen, status = terminal.finish()
-    assert status == 0, screen
-    assert "Traceback" not in screen
-    assert re.search(r"^ +cd fast-fib\s*$", screen, re.M)
-    assert "uv run python compare.py" in screen
-    assert read_toml(tmp_path / "fast-fib" / "Cargo.toml")["lib"]["name"] == "fast_fib"
-
-
-def test_a_choice_is_picked_from_a_labelled_menu(terminal: Terminal, tmp_path: Path) -> None:
-    shown = terminal.answer_all(abi3_floor=pick("abi3_floor", "3.12"), layout=pick("layout", "mixed"))
-    floors = MENUS["abi3_floor"]
-    assert CONFIG["__prompts__"]["abi3_floor"]["__prompt__"] in shown["abi3_floor"]
-    for number, floor in enumerate(floors, start=1):
-        assert f"{number} - {CONFIG['__prompts__']['abi3_floor'][floor]}" in shown["abi3_floor"]
-    assert f"Choose from [{'/'.join(str(n) for n in range(1, len(floors) + 1))}] (1)" in shown["abi3_floor"]
-    assert "mixed: a Python package in python/ around a private native module" in shown["layout"]
-    screen, status = terminal.finish()
-    assert status == 0, screen
-    pyproject = read_toml(tmp_path / "rust-in-python" / "pyproject.toml")
+    assert status == 0 and "Traceback" not in screen, screen
+    assert re.search(r"^ +cd fast-fib\s*$", screen, re.M) and "uv run python compare.py" in screen
+    pyproject = read_toml(tmp_path / "fast-fib" / "pyproject.toml")
     assert pyproject["project"]["requires-python"] == ">=3.12"
-    assert pyproject["tool"]["maturin"]["python-source"] == "python"
+    assert pyproject["tool"]["maturin"]["module-name"] == "fast_fib._core"
 
 
 def test_a_bad_module_name_stops_with_our_message_and_the_printed_command_renders(

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cookiecutter.exceptions import FailedHookException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,51 +24,56 @@ from conftest import (
     PRE_GEN,
     QUESTIONS,
     TEMPLATE,
-    bake_result,
     child_env,
     posix_shell,
     read_toml,
     tool,
 )
 
-# Answers typed as text (the choice questions are menus), with words the message must contain.
+# Answers typed as text (the choice questions are menus): words the message must contain, and the
+# valid example it gives, close to what was typed.
 INVALID_TEXT_ANSWERS = [
-    ("module_name", "Fibo", "lowercase snake_case"),
-    ("module_name", "fibo-rust", "lowercase snake_case"),
-    ("module_name", "1fibo", "lowercase snake_case"),
-    ("module_name", "_fibo", "lowercase snake_case"),
-    ("module_name", "fïbo", "lowercase snake_case"),
-    ("module_name", "", "lowercase snake_case"),
-    ("module_name", "class", "Python keyword"),
-    ("module_name", "match", "Rust keyword"),
-    ("module_name", "type", "Rust keyword"),
-    ("module_name", "fn", "Rust keyword"),
-    ("module_name", "crate", "Rust keyword"),
-    ("module_name", "dyn", "Rust keyword"),
-    ("module_name", "gen", "Rust keyword"),
-    ("module_name", "core", "Cargo refuses"),
-    ("module_name", "proc_macro", "Cargo refuses"),
-    ("module_name", "json", "standard-library module"),
-    ("module_name", "math", "standard-library module"),
-    ("module_name", "pyo3", "depends on"),
-    ("module_name", "pytest", "depends on"),
-    ("module_name", "compare", "would shadow"),
-    ("module_name", "noxfile", "would shadow"),
-    ("project_slug", "../escape", "no spaces, dots, slashes"),
-    ("project_slug", "a/b", "no spaces, dots, slashes"),
-    ("project_slug", "My Project", "no spaces, dots, slashes"),
-    ("project_slug", "my--project", "single hyphens"),
-    ("project_slug", "-x", "starting with a letter"),
-    ("project_slug", "con", "reserved device name on Windows"),
-    ("project_slug", "lpt1", "reserved device name on Windows"),
-    ("version", "1.0", "MAJOR.MINOR.PATCH"),
-    ("version", "v1.0.0", "MAJOR.MINOR.PATCH"),
-    ("version", "01.0.0", "MAJOR.MINOR.PATCH"),
-    ("version", "1.0.0-alpha", "MAJOR.MINOR.PATCH"),
-    ("author_email", "not-an-email", "name@domain.tld"),
-    ("author_email", "a@b", "name@domain.tld"),
-    ("project_name", "   ", "must not be empty"),
-    ("author_name", "Doe, Jane", "comma"),
+    ("module_name", "Fibo", "lowercase snake_case", "fibo"),
+    ("module_name", "my-mod", "lowercase snake_case", "my_mod"),
+    ("module_name", "Fast Fib", "lowercase snake_case", "fast_fib"),
+    ("module_name", "2fast", "lowercase snake_case", "fast"),
+    ("module_name", "_fibo", "lowercase snake_case", "fibo"),
+    ("module_name", "fïbo", "lowercase snake_case", "f_bo"),
+    ("module_name", "!!!", "lowercase snake_case", "fibo_rust"),
+    ("module_name", "", "lowercase snake_case", "fibo_rust"),
+    ("module_name", "class", "Python keyword", "class_rs"),
+    ("module_name", "match", "Rust keyword", "match_rs"),
+    ("module_name", "type", "Rust keyword", "type_rs"),
+    ("module_name", "gen", "Rust keyword", "gen_rs"),
+    ("module_name", "core", "Cargo refuses", "core_rs"),
+    ("module_name", "proc_macro", "Cargo refuses", "proc_macro_rs"),
+    ("module_name", "json", "standard-library module", "json_rs"),
+    ("module_name", "pyo3", "depends on", "pyo3_rs"),
+    ("module_name", "pytest", "depends on", "pytest_rs"),
+    ("module_name", "compare", "would shadow", "compare_rs"),
+    ("project_slug", "../escape", "no spaces, dots, slashes", "escape"),
+    ("project_slug", "a/b", "no spaces, dots, slashes", "a-b"),
+    ("project_slug", "My Project", "no spaces, dots, slashes", "my-project"),
+    ("project_slug", "my--project", "single hyphens", "my-project"),
+    ("project_slug", "-x", "starting with a letter", "x"),
+    ("project_slug", "con", "reserved device name on Windows", "con-rs"),
+    ("project_slug", "lpt1", "reserved device name on Windows", "lpt1-rs"),
+    ("version", "1.0", "MAJOR.MINOR.PATCH", "1.0.0"),
+    ("version", "v1.2.3", "MAJOR.MINOR.PATCH", "1.2.3"),
+    ("version", "01.2.0", "MAJOR.MINOR.PATCH", "1.2.0"),
+    ("version", "1.2.3-beta", "MAJOR.MINOR.PATCH", "1.2.3"),
+    ("version", "1.2.3.4", "MAJOR.MINOR.PATCH", "1.2.3"),
+    ("version", "2", "MAJOR.MINOR.PATCH", "2.0.0"),
+    ("version", "latest", "MAJOR.MINOR.PATCH", "0.1.0"),
+    ("author_email", "Ada <ada@example.org>", "name@domain.tld", "ada@example.org"),
+    ("author_email", "mailto:ada@example.org.", "name@domain.tld", "ada@example.org"),
+    ("author_email", "ada@localhost", "name@domain.tld", "you@example.com"),
+    ("author_email", "a@b", "name@domain.tld", "you@example.com"),
+    ("project_name", "   ", "must not be empty", "Rust in Python"),
+    ("project_name", "Fast\nFib", "single line", "Fast Fib"),
+    ("author_name", "Lovelace, Ada", "comma", "Lovelace Ada"),
+    ("author_name", "Ada\tLovelace\n", "single line", "Ada Lovelace"),
+    ("description", "Fast.\r\nVery fast.", "single line", "Fast. Very fast."),
 ]
 # Values a replay file or cruft could carry for a menu question.
 INVALID_CHOICES = [
@@ -86,15 +90,14 @@ def validate(field: str, value: object) -> list[Any]:
     return PRE_GEN.validate({**DEFAULTS, field: value}, CONFIG)
 
 
-@pytest.mark.parametrize(("field", "value", "rule"), INVALID_TEXT_ANSWERS)
-def test_rule_rejects_bad_answer_naming_field_value_rule_and_a_valid_example(
-    field: str, value: str, rule: str
+@pytest.mark.parametrize(("field", "value", "rule", "example"), INVALID_TEXT_ANSWERS)
+def test_a_bad_answer_is_refused_naming_the_field_the_rule_and_a_valid_example_close_to_it(
+    field: str, value: str, rule: str, example: str
 ) -> None:
     (problem,) = validate(field, value)
-    assert str(problem).startswith(f"Invalid {field} {value!r}: ")
-    assert rule in str(problem)
-    assert str(problem).endswith(f"For example: {field}={problem.example}")
-    assert validate(field, problem.example) == []
+    assert str(problem) == f"Invalid {field} {value!r}: {problem.rule} For example: {field}={example}"
+    assert rule in problem.rule
+    assert validate(field, example) == []
 
 
 @pytest.mark.parametrize(("field", "value"), INVALID_CHOICES)
@@ -102,42 +105,6 @@ def test_hook_rejects_a_value_outside_the_menu(field: str, value: str) -> None:
     (problem,) = validate(field, value)
     assert "it must be one of" in problem.rule
     assert validate(field, problem.example) == []
-
-
-@pytest.mark.parametrize(
-    ("field", "value", "example"),
-    [
-        ("module_name", "my-mod", "my_mod"),
-        ("module_name", "Fast Fib", "fast_fib"),
-        ("module_name", "class", "class_rs"),
-        ("module_name", "json", "json_rs"),
-        ("module_name", "2fast", "fast"),
-        ("module_name", "!!!", "fibo_rust"),
-        ("project_slug", "My Project", "my-project"),
-        ("project_slug", "con", "con-rs"),
-        ("version", "1.0", "1.0.0"),
-        ("version", "v1.2.3", "1.2.3"),
-        ("version", "1.2.3-beta", "1.2.3"),
-        ("version", "1.2.3.4", "1.2.3"),
-        ("version", "01.2.0", "1.2.0"),
-        ("version", "2", "2.0.0"),
-        ("version", "latest", "0.1.0"),
-        ("author_email", "Ada <ada@example.org>", "ada@example.org"),
-        ("author_email", "mailto:ada@example.org.", "ada@example.org"),
-        ("author_email", "ada@localhost", "you@example.com"),
-        ("author_email", "ada", "you@example.com"),
-        ("author_name", "Lovelace, Ada", "Lovelace Ada"),
-        ("author_name", "Ada\tLovelace\n", "Ada Lovelace"),
-        ("project_name", "Fast\nFib", "Fast Fib"),
-        ("project_name", "   ", "Rust in Python"),
-        ("project_name", "\n", "Rust in Python"),
-        ("description", "Fast.\r\nVery fast.", "Fast. Very fast."),
-    ],
-)
-def test_the_example_for_a_bad_answer_stays_close_to_it(field: str, value: str, example: str) -> None:
-    (problem,) = validate(field, value)
-    assert problem.example == example
-    assert validate(field, example) == []
 
 
 @pytest.mark.parametrize(
@@ -163,7 +130,7 @@ def test_rule_accepts_valid_answer(field: str, value: str) -> None:
 # What cookiecutter must refuse on the command line with our message alone, writing nothing: one
 # bad answer of each text question (the rules are tested above), slugs that are paths, and bad
 # names derived from the project's name.
-ONE_PER_QUESTION = {field: (field, value) for field, value, _ in INVALID_TEXT_ANSWERS}.values()
+ONE_PER_QUESTION = {field: (field, value) for field, value, _, _ in INVALID_TEXT_ANSWERS}.values()
 REFUSED = [
     *(
         ([f"{f}={v}", *([] if f == "project_slug" else ["project_slug=fine"])], [f"Invalid {f} "])
@@ -328,15 +295,6 @@ def test_a_bad_answer_with_overwrite_keeps_the_existing_folder_untouched(
     assert (existing / "Cargo.toml").read_text(encoding="utf-8") == "mine"
 
 
-@pytest.mark.parametrize("field", ["project_name", "description", "author_name"])
-@pytest.mark.parametrize("text", ["one\ntwo", "tab\there", "bell\x07"])
-def test_control_characters_in_one_line_fields_are_rejected(tmp_path: Path, field: str, text: str) -> None:
-    result = bake_result(tmp_path, **{field: text})
-    assert isinstance(result.exception, FailedHookException)
-    assert f"Invalid {field} " in str(result.exception)
-    assert result.project_path is None and list(tmp_path.iterdir()) == []
-
-
 TRICKY = "Zoë \"\"\"double\"\"\" '''single''' \\back\\slash {braces} %d $HOME `tick` 🦀🚀 𝔘𝔫𝔦"
 
 
@@ -406,11 +364,6 @@ def test_any_printable_text_typed_at_the_prompt_reads_back_from_the_toml_files(
     proc = cookiecutter_cli(str(TEMPLATE), cwd=out, stdin=stdin)
     assert proc.returncode == 0, proc.stdout
     assert_round_trip(out / "prop", "Rust in Python", description, author)
-
-
-def test_pre_gen_hook_reads_answers_as_json_data() -> None:
-    source = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text(encoding="utf-8")
-    assert source.count("{{") == 1 and "{{ cookiecutter | tojson }}" in source
 
 
 def test_pre_gen_hook_as_the_safety_net_prints_our_message_and_the_command(
