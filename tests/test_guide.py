@@ -299,7 +299,6 @@ def stand_in(repo: str, rev: str, where: Path) -> Path:
     return where
 
 
-@pytest.mark.build
 def github_reachable() -> bool:
     probe = ["git", "ls-remote", "--heads", "https://github.com/pre-commit/pre-commit-hooks"]
     try:
@@ -308,6 +307,7 @@ def github_reachable() -> bool:
         return False
 
 
+@pytest.mark.build
 def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path) -> None:
     """With the real hook repositories where GitHub answers (the template's CI), else with a
     stand-in for each."""
