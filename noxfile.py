@@ -85,6 +85,7 @@ SETTINGS: dict[str, Any] = {
     "_exclude": [
         "{% if cookiecutter.layout == 'rust' %}python{% endif %}",
         "{% if cookiecutter.github_actions == 'no' %}.github{% endif %}",
+        "{% if cookiecutter.__pyodide == 'no' %}.github/actions/pyodide{% endif %}",
     ],
     "_message_after_copy": "{{ _copier_conf.dst_path | next_steps }}",
 }

@@ -281,12 +281,15 @@ def newest_releases(pins: Mapping[str, Any], get: Getter = fetch) -> dict[str, s
         for pin, crate in CRATES.items()
     }
     newest |= {name: pypi(name) for name in ("maturin", "ruff", "uv")} | {"rust": latest("rust-lang/rust")}
+    newest["pyodide"] = pypi("pyodide-build")
     return newest | {action: latest(action) for action in pins["actions"]}
 
 
 def behind(pins: Mapping[str, Any], newest: Mapping[str, str]) -> list[str]:
     """One line for each pin older than the newest release."""
-    current = {k: pins[k] for k in (*CRATES, "maturin", "ruff", "uv", "rust")}
+    current = {k: pins[k] for k in (*CRATES, "maturin", "ruff", "uv", "rust")} | {
+        "pyodide": pins["pyodide"]["build"]
+    }
     current |= {action: pin["version"] for action, pin in pins["actions"].items()}
     return [
         f"{name}: pinned {pinned}, newest {newest[name]}"

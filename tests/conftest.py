@@ -41,8 +41,6 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
 CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
 PINS = CONFIG["_pins"]
-RUSTUP_OPTIONS = "--profile minimal --component rustfmt,clippy,llvm-tools"
-CARGO_TOOLS = f"cargo-deny@{PINS['cargo_deny']} cargo-llvm-cov@{PINS['cargo_llvm_cov']}"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "t",
     "GIT_AUTHOR_EMAIL": "t@example.com",

@@ -159,6 +159,30 @@ def test_the_projects_tests_pass_under_plain_pytest_with_only_pytest_and_the_pac
     assert passed(proc.stdout) and re.search(r"\b1 skipped", proc.stdout), proc.stdout
 
 
+def as_on_pyodide(built: Built, run: str, *args: str) -> str:
+    """What `python -m pytest` or `python compare.py` (`run` names the runpy function) prints with
+    sys.platform as Pyodide has it, "emscripten"."""
+    start = f"runpy.{run}(sys.argv[0], run_name='__main__')"
+    code = f"import runpy, sys; sys.platform = 'emscripten'; sys.argv = sys.argv[1:]; {start}"
+    return built.run(built.python, "-c", code, *args).stdout
+
+
+def test_on_pyodide_only_what_needs_threads_or_a_process_skips(built: Built) -> None:
+    """Pyodide runs no threads and starts no process: the GIL test and the threads comparison
+    say so and stand aside, the stub check (stubtest runs mypy in a process) too; every other
+    test runs."""
+    here = built.run(built.python, "-m", "pytest", "-p", "no:cacheprovider", "-rs").stdout
+    there = as_on_pyodide(built, "run_module", "pytest", "-p", "no:cacheprovider", "-rs")
+    skipped = re.findall(r"^SKIPPED \[\d+\] (\S+?):\d+: (.*)$", there, re.M)
+    assert passed(there) and not re.search(r"\bskipped\b", here), here
+    assert {(path.split("/")[-1], reason) for path, reason in skipped} == {
+        ("test_fibo.py", "Pyodide (WebAssembly) runs no threads"),
+        ("test_stub.py", "Pyodide starts no process and has no mypy"),
+    }
+    compare = as_on_pyodide(built, "run_path", "compare.py", "20", "--runs", "1")
+    assert "runs no threads: no threads comparison" in compare and "calls of fibo" not in compare
+
+
 # --- The stub, written from the compiled module -------------------------------------------------
 
 NEW_FUNCTION = """

@@ -18,6 +18,7 @@ def test_versions_compare_numerically() -> None:
 def registries(**newer: str) -> Callable[[str], Any]:
     """crates.io, PyPI and GitHub as if every pin were the newest release, except `newer`."""
     newest = {k: PINS[k] for k in (*check_pins.CRATES, "maturin", "ruff", "uv", "rust")}
+    newest["pyodide-build"] = PINS["pyodide"]["build"]
     newest |= {action: pin["version"] for action, pin in PINS["actions"].items()} | newer
     answers: dict[str, Any] = {
         **{
@@ -26,7 +27,7 @@ def registries(**newer: str) -> Callable[[str], Any]:
         },
         **{
             f"https://pypi.org/pypi/{n}/json": {"info": {"version": newest[n]}}
-            for n in ("maturin", "ruff", "uv")
+            for n in ("maturin", "ruff", "uv", "pyodide-build")
         },
         "https://api.github.com/repos/rust-lang/rust/releases/latest": {"tag_name": newest["rust"]},
         **{

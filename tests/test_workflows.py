@@ -5,6 +5,7 @@ pins, permissions, timeouts, bash, concurrency)."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import subprocess
@@ -390,12 +391,8 @@ def test_each_tool_version_has_one_home_that_the_workflows_read(bake: Callable[.
     )
     versions = dict(line.split("=", 1) for line in proc.stdout.splitlines())
     assert env_file.read_text(encoding="utf-8") == proc.stdout
-    assert versions == {
-        "VERSION": "0.1.0",
-        "MSRV": "1.86.0",
-        "MATURIN_VERSION": "9.8.7",
-        "LLVM_COV_VERSION": "0.99.0",
-    }
+    moved = {"VERSION": "0.1.0", "MSRV": "1.86.0", "MATURIN_VERSION": "9.8.7", "LLVM_COV_VERSION": "0.99.0"}
+    assert moved.items() <= versions.items() and versions["PYTEST_VERSION"] == PINS["dev"]["pytest"]
     github = project / ".github"
     for path in workflow_files(github) + action_files(github):
         text = path.read_text(encoding="utf-8")
@@ -425,15 +422,16 @@ def test_every_step_of_every_row_builds_with_the_rust_of_rust_toolchain_toml(
     github: tuple[Variant, Path],
 ) -> None:
     """rustup reads rust-toolchain.toml in the folder a build runs in: the checkout, or the copy
-    of it the release builds in. No step names another Rust but the one that takes the oldest."""
+    of it the release builds in. No step names another Rust but the one that takes the oldest
+    and the Pyodide one, which takes the dated nightly pyodide-build names."""
     project = github[1].parent
     for path in workflow_files(github[1]):
         for name, job, _ in jobs(path):
             for step in job_steps(job, project):
-                text = yaml.safe_dump(step)
+                text = json.dumps(step)
                 assert "rust-toolchain" not in step.get("with", {}), (path.name, name)
                 if re.search(r"rustup (override|default)|cargo \+|RUSTUP_TOOLCHAIN", text):
-                    assert "$MSRV" in text, (path.name, name, text)
+                    assert "$MSRV" in text or "pyodide config get rust_toolchain" in text, (path.name, name)
                 if "maturin-action" in step.get("uses", ""):
                     assert step["with"].get("working-directory") in (None, "${{ env.BUILD_DIR }}")
     wheels = load_yaml(github[1] / "workflows" / "wheels.yml")["jobs"]["wheels"]
@@ -482,6 +480,29 @@ def test_a_release_builds_every_wheel_in_public_and_private_repositories_alike(
     used = [s["uses"].split("@")[0] for s in steps]
     assert used == ["actions/download-artifact", *provenance, "pypa/gh-action-pypi-publish"]
     assert "password" not in steps[-1].get("with", {})
+
+
+@pytest.mark.parametrize("variant", WITH_WORKFLOWS)
+def test_a_release_carries_a_pyodide_wheel_whenever_pyodides_cpython_serves_the_floor(
+    rendered: Callable[..., Path], variant: Variant
+) -> None:
+    """Pyodide's CPython loads an abi3 wheel of a floor up to its own,
+    or the wheel of its own version for floor "none": the release builds it, tests it in
+    Pyodide (the action) and publishes it; the documents say how a user loads it."""
+    project = rendered(**variant.answers)
+    floor = variant.all_answers["__min_python"]
+    served = check_pins.minor(floor) <= check_pins.minor(PINS["pyodide"]["python"])
+    jobs_ = load_yaml(project / ".github" / "workflows" / "wheels.yml")["jobs"]
+    assert ("pyodide" in jobs_) == served == (project / ".github" / "actions" / "pyodide").is_dir()
+    assert ("pyodide" in jobs_["release"]["needs"]) == served
+    said = (project / "README.md").read_text(encoding="utf-8") + (project / "RELEASING.md").read_text("utf-8")
+    assert (f'micropip.install("{project.name}")' in said) == served
+    if served:
+        steps = list(job_steps(jobs_["pyodide"], project))
+        script = "\n".join(step.get("run", "") for step in steps)
+        assert "pyodide build" in script and "-m pytest" in script
+        (upload,) = [s for s in steps if "upload-artifact" in s.get("uses", "")]
+        assert upload["with"]["name"].startswith("wheels-")  # what the release downloads
 
 
 REAL_URL = "https://github.com/someone/rust-in-python"
@@ -590,6 +611,17 @@ def test_each_row_of_the_template_suite_installs_the_cpythons_the_suite_requires
             encoding="utf-8",
         )
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+def test_template_builds_and_tests_the_default_projects_pyodide_wheel_with_its_own_action(
+    rendered: Callable[..., Path],
+) -> None:
+    job = load_yaml(TEST_YML)["jobs"]["pyodide"]
+    (render,) = [s["run"] for s in job["steps"] if "cookiecutter --no-input" in s.get("run", "")]
+    (ours,) = [s for s in job["steps"] if "actions/pyodide" in s.get("uses", "")]
+    project = rendered()
+    assert "--output-dir out" in render and ours["with"]["project"] == f"out/{project.name}"
+    assert (project / ours["uses"].removeprefix(f"./{ours['with']['project']}/") / "action.yml").is_file()
 
 
 def test_template_proves_the_default_project_on_the_newest_and_free_threaded_python() -> None:

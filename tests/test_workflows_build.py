@@ -1,6 +1,6 @@
 """What the workflows build from, proven here with cargo: the rendered Cargo.lock is the one
-cargo resolves, for every build configuration. (The wheels the build steps make are checked in
-test_interpreters.py, which shares their builds; the sdist's files in test_supply_chain.py.)"""
+cargo resolves, for every build configuration, and the crate type-checks for Pyodide. (The
+wheels the build steps make are checked in test_interpreters.py; the sdist in test_supply_chain.py.)"""
 
 from __future__ import annotations
 
@@ -39,3 +39,12 @@ def test_every_build_configuration_resolves_from_the_lock_file_unchanged(
 ) -> None:
     project = rendered(abi3_floor=floor)
     run(["cargo", "tree", "--locked", "--edges", "normal,build", *features], cwd=project)
+
+
+def test_the_crate_type_checks_for_pyodide_with_a_nightly_and_rust_src(rendered: Callable[..., Path]) -> None:
+    """GitHub builds the Pyodide wheel with Emscripten; here, where neither Emscripten nor a
+    prebuilt std for the target can be had, the nightly pyodide-build names by default checks the
+    crate, the bindings included, against a std built from its rust-src."""
+    nightly = PINS["pyodide"]["default_rust"]
+    args = ["cargo", f"+{nightly}", "check", "--locked", "-Zbuild-std=std,panic_abort"]
+    run([*args, "--target", "wasm32-unknown-emscripten", "--features", "python"], cwd=rendered())

@@ -140,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     compare_single_calls(args.n, args.runs, args.rust_only)
-    compare_threads(args.parallel_n, args.runs)
+    if sys.platform == "emscripten":
+        print("\nPyodide (WebAssembly) runs no threads: no threads comparison.")
+    else:
+        compare_threads(args.parallel_n, args.runs)
     return 0
 
 

@@ -88,6 +88,52 @@ def check_stub(session: nox.Session) -> None:
         session.error(f"{STUB} is not what the module gives:\n{diff}Run `nox -s stubs` to write it")
 
 
+# griffe's breaking changes between the released stub and this one (`old/api/__init__.pyi` and
+# `new/api/__init__.pyi` in the folder given), one a line, each at the stub's line.
+BREAKS = """
+import re, sys, griffe
+old, new = (griffe.load("api", search_paths=[sys.argv[1] + side]) for side in ("/old", "/new"))
+for change in griffe.find_breaking_changes(old, new):
+    line = re.sub(r"\\x1b\\[[0-9;]*m", "", change.explain())
+    print(re.sub(r"^\\S*__init__.pyi", sys.argv[2], line))
+"""
+
+
+@nox.session(default=False)
+def api(session: nox.Session) -> None:
+    """The public Python API (the stub) against the last release tag: a name removed or a
+    signature narrowed fails unless Cargo.toml's version says so (major; minor while 0.x)."""
+    git = functools.partial(session.run, "git", external=True, silent=True)
+    tags = str(git("tag", "--list", "v*", "--sort=-version:refname")).split()
+    if not tags:
+        session.skip("no release tag yet")
+    folder = Path(session.create_tmp()) / "api"
+
+    def released(path: str) -> str:
+        return str(git("show", f"{tags[0]}:{path}"))
+
+    def current(path: str) -> str:
+        return Path(path).read_text(encoding="utf-8")
+
+    old: list[int] = []
+    new: list[int] = []
+    for side, read, version in (("old", released, old), ("new", current, new)):
+        (folder / side / "api").mkdir(parents=True, exist_ok=True)
+        (folder / side / "api" / "__init__.pyi").write_text(read(STUB.as_posix()), encoding="utf-8")
+        (folder / side / "Cargo.toml").write_text(read("Cargo.toml"), encoding="utf-8")
+        cargo = nox.project.load_toml(folder / side / "Cargo.toml")
+        version += [int(number) for number in cargo["package"]["version"].split(".")]
+    session.install(*DEV)
+    breaks = str(session.run("python", "-c", BREAKS, str(folder), str(STUB), silent=True)).strip()
+    part = 0 if old[0] else 1  # a breaking change bumps the major version (the minor one in 0.x)
+    if breaks and new[: part + 1] <= old[: part + 1]:
+        bump = ".".join(map(str, [*old[:part], old[part] + 1, *[0] * (2 - part)]))
+        session.error(
+            f"The public API broke since {tags[0]} ({STUB}):\n{breaks}\n"
+            f"Release it as {bump} (Cargo.toml's version), or keep the API as it was."
+        )
+
+
 @nox.session(default=False)
 def coverage(session: nox.Session) -> None:
     """Lines of src/lib.rs the Python and Rust tests run; reports in coverage/."""
@@ -165,13 +211,6 @@ def llvm_cov_env(session: nox.Session) -> dict[str, str]:
             env[name] = value[1:-1] if quoted else value  # Windows paths keep their backslashes
     env["CARGO_TARGET_DIR"] = env["CARGO_LLVM_COV_TARGET_DIR"]
     return env
-
-
-@nox.session(default=False)
-def compare(session: nox.Session) -> None:
-    """Pure Python against the extension: `nox -s compare -- 40`."""
-    session.install(".")
-    session.run("python", "compare.py", *session.posargs)
 
 
 @nox.session(default=False)

@@ -76,6 +76,7 @@ def no_forced_gil_switch() -> Iterator[None]:
     sys.setswitchinterval(interval)
 
 
+@pytest.mark.skipif(sys.platform == "emscripten", reason="Pyodide (WebAssembly) runs no threads")
 @pytest.mark.skipif(
     not getattr(sys, "_is_gil_enabled", lambda: True)(),
     reason="free-threaded Python: no GIL for fibo to hold, so this test cannot fail",
