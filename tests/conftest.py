@@ -554,6 +554,16 @@ def required_cpython(version: str) -> Path:
     pytest.skip(message)
 
 
+# The modules with the longest builds first, so that the two pytest-xdist workers, each given a
+# module at a time, finish together.
+LONGEST_FIRST = ["test_readme", "test_build", "test_interpreters", "test_guide", "test_tools"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: number for number, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: each module's order kept
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Under CI=true, the CPythons the suite requires are here before any test runs."""
     missing = [version for version in CI_PYTHONS if version not in {i.name for i in interpreters()}]

@@ -206,8 +206,17 @@ def fibo_30(interpreter: Interpreter, site: Path, module: str) -> str:
     return run([interpreter.path, "-c", code], cwd=site.parent, env=build_env(PYTHONPATH=str(site))).stdout
 
 
-@pytest.mark.parametrize("interpreter", gil_interpreters(), ids=interpreter_id)
-@pytest.mark.parametrize("floor", FLOORS_TRIED)
+def tried(floor: str) -> list[Interpreter]:
+    """Every interpreter here from the floor up, and the oldest and the newest below it."""
+    below = [i for i in gil_interpreters() if i.version < version(floor)]
+    above = [i for i in gil_interpreters() if i.version >= version(floor)]
+    return above + list(dict.fromkeys(below[:1] + below[-1:]))
+
+
+@pytest.mark.parametrize(
+    ("floor", "interpreter"),
+    [pytest.param(floor, i, id=f"{floor}-{i.name}") for floor in FLOORS_TRIED for i in tried(floor)],
+)
 def test_abi3_wheel_runs_on_every_python_from_its_floor_and_is_refused_below(
     wheels: Callable[[str], Path], tmp_path: Path, floor: str, interpreter: Interpreter
 ) -> None:

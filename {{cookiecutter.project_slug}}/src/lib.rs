@@ -1,8 +1,5 @@
-//! A naive recursive Fibonacci: plain Rust, with a thin Python binding layer.
-//!
-//! The computation knows nothing about Python, so `cargo run` and `cargo test`
-//! need no interpreter. The `python` feature (turned on by maturin) adds the
-//! extension module at the bottom of this file.
+//! A naive recursive Fibonacci: plain Rust, which `cargo run` and `cargo test` build without
+//! Python, and a thin Python binding at the bottom, behind the `python` feature (maturin's).
 
 use std::fmt;
 
@@ -32,9 +29,7 @@ impl fmt::Display for FiboError {
 
 impl std::error::Error for FiboError {}
 
-/// The `n`th Fibonacci number (`fibo(1) == fibo(2) == 1`), computed the slow way.
-///
-/// The argument is checked before any work is done, so a bad `n` fails at once.
+/// The `n`th Fibonacci number (`fibo(1) == fibo(2) == 1`), the slow way, once `n` is checked.
 ///
 /// # Errors
 ///
@@ -49,8 +44,7 @@ pub fn fibo(n: i64) -> Result<u64, FiboError> {
     }
 }
 
-/// The naive recursion itself: it recomputes the same numbers over and over,
-/// which is the point of the example. The depth is at most [`MAX_N`].
+/// The naive recursion: it recomputes the same numbers over and over, the point of the example.
 fn naive(n: u32) -> u64 {
     if n <= 2 {
         1
@@ -64,46 +58,31 @@ mod tests {
     use super::{FiboError, MAX_N, fibo};
 
     #[test]
-    fn starts_with_one_one() {
-        assert_eq!(fibo(1), Ok(1));
-        assert_eq!(fibo(2), Ok(1));
-    }
-
-    #[test]
-    fn each_number_is_the_sum_of_the_two_before() {
+    fn starts_with_one_one_and_each_number_is_the_sum_of_the_two_before() {
+        assert_eq!(
+            (fibo(1), fibo(2), fibo(40)),
+            (Ok(1), Ok(1), Ok(102_334_155))
+        );
         for n in 3..=30 {
             assert_eq!(fibo(n), Ok(fibo(n - 1).unwrap() + fibo(n - 2).unwrap()));
         }
     }
 
     #[test]
-    fn fibo_40_is_102_334_155() {
-        assert_eq!(fibo(40), Ok(102_334_155));
-    }
-
-    #[test]
-    fn rejects_zero_and_negative_numbers() {
+    fn refuses_n_below_one_or_above_max_n_naming_the_rule() {
         for n in [0, -1, i64::MIN] {
             assert_eq!(fibo(n), Err(FiboError::NotPositive(n)));
         }
-    }
-
-    #[test]
-    fn rejects_numbers_whose_result_overflows_before_computing() {
         for n in [i64::from(MAX_N) + 1, i64::from(u32::MAX) + 1, i64::MAX] {
             assert_eq!(fibo(n), Err(FiboError::TooLarge(n)));
         }
-    }
-
-    #[test]
-    fn error_messages_name_the_rule() {
         assert!(fibo(0).unwrap_err().to_string().contains("n >= 1"));
         assert!(fibo(94).unwrap_err().to_string().contains("at most 93"));
     }
 }
 
-// The Python extension module: argument conversion, error mapping and the GIL. Its doc
-// comment below is what Python users see as the module's `__doc__` and in `help()`.
+// The Python extension module: argument conversion, error mapping and the GIL. Its doc comment
+// is the module's `__doc__`.
 /// Fibonacci numbers computed in Rust by naive recursion, to compare with the same
 /// function in pure Python. `fibo(n)` returns the n-th number; `MAX_N` is the largest n.
 #[cfg(feature = "python")]
