@@ -25,10 +25,12 @@ def test_fibo_gives_the_nth_fibonacci_number(n: int, expected: int) -> None:
         (-(2**63), ValueError, "n >= 1"),
         ({{ cookiecutter.module_name }}.MAX_N + 1, OverflowError, "at most 93"),
         (2**63 - 1, OverflowError, "at most 93"),
-        (2**64, OverflowError, ""),  # beyond 64 bits: refused as it is converted
+        (2**64, OverflowError, None),  # beyond 64 bits: refused as it is converted
     ],
 )
-def test_fibo_refuses_a_bad_n_with_the_matching_exception(n: int, error: type, said: str) -> None:
+def test_fibo_refuses_a_bad_n_with_the_matching_exception(
+    n: int, error: type[Exception], said: str | None
+) -> None:
     with pytest.raises(error, match=said):
         fibo(n)
 
