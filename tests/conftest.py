@@ -556,7 +556,10 @@ def required_cpython(version: str) -> Path:
 
 # The modules with the longest builds first, so that the two pytest-xdist workers, each given a
 # module at a time, finish together.
-LONGEST_FIRST = ["test_readme", "test_build", "test_interpreters", "test_guide", "test_tools"]
+LONGEST_FIRST = [
+    *("test_readme", "test_tools", "test_guide", "test_build", "test_interpreters", "test_coverage"),
+    *("test_supply_chain", "test_workflows_build", "test_workflows"),
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
