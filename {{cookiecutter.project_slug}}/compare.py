@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import {{ cookiecutter.module_name }}
 from {{ cookiecutter.module_name }} import MAX_N, fibo
 
-PHI = (1 + math.sqrt(5)) / 2  # each step of n multiplies the work by about this much
+PHI = (1 + math.sqrt(5)) / 2  # the work grows by this factor with each step of n
 
 
 def fibo_python(n: int) -> int:  # the same naive recursion as the Rust code
@@ -31,15 +31,15 @@ def median_time(runs: int, call: Callable[[], object]) -> float:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    # The description is not taken from __doc__, which `python -OO` removes.
+    # Not __doc__, which `python -OO` removes.
     parser = argparse.ArgumentParser(description="Time pure Python against the Rust extension.")
-    parser.add_argument("n", nargs="?", type=int, default=35, help="which Fibonacci number")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs of each (median is shown)")
-    parser.add_argument("--rust-only", action="store_true", help="time the Rust extension alone")
-    parser.add_argument("--parallel-n", type=int, help="n for the threads (default: 0.3 s calls)")
+    parser.add_argument("n", nargs="?", type=int, default=35)
+    parser.add_argument("--runs", type=int, default=3, help="the median of this many runs")
+    parser.add_argument("--rust-only", action="store_true")
+    parser.add_argument("--parallel-n", type=int, help="n in threads (default: 0.3 s calls)")
     args = parser.parse_args(argv)
     for name, n in (("n", args.n), ("--parallel-n", args.parallel_n)):
-        if n is not None and not 1 <= n <= MAX_N:  # refused at once, as fibo would refuse it
+        if n is not None and not 1 <= n <= MAX_N:  # as fibo would refuse it, but at once
             parser.error(f"{name} must be between 1 and {MAX_N}, got {n}")
     if args.runs < 1:
         parser.error(f"--runs must be at least 1, got {args.runs}")
@@ -51,11 +51,8 @@ def compare_single_calls(n: int, runs: int, rust_only: bool) -> None:
     if not rust_only:
         guess = median_time(1, lambda: fibo_python(min(n, 25))) * PHI ** (n - min(n, 25)) * runs
         if guess > 10:
-            print(
-                f"Pure Python needs about {guess:.0f} s for {runs} run(s) of fibo({n})."
-                " Ctrl+C stops it; --rust-only times Rust alone.",
-                flush=True,
-            )
+            print(f"Pure Python needs about {guess:.0f} s for {runs} run(s) of fibo({n}).", end="")
+            print(" Ctrl+C stops it; --rust-only times Rust alone.", flush=True)
         results: list[int] = []
         rows.append(("pure Python", median_time(runs, lambda: results.append(fibo_python(n)))))
         if results[0] != fibo(n):
@@ -68,7 +65,7 @@ def compare_single_calls(n: int, runs: int, rust_only: bool) -> None:
 
 
 def usable_cpus() -> int:
-    """The CPUs this process may run on (taskset, containers), not all the machine has."""
+    """The CPUs this process may use (taskset, containers), not all the machine's."""
     count = getattr(os, "process_cpu_count", None)  # Python 3.13+
     affinity = getattr(os, "sched_getaffinity", None)  # Linux
     return int(count() or 1) if count else len(affinity(0)) if affinity else os.cpu_count() or 1
@@ -87,8 +84,7 @@ def compare_threads(n: int | None, runs: int) -> None:
     print(
         f"\n{workers} calls of fibo({n}): {one_by_one:.3f} s one after another, {threaded:.3f} s in"
         f" {workers} threads: {one_by_one / threaded:.1f}x as fast, where {cpus} usable CPU(s)"
-        f" allow at most {min(workers, cpus)}x.\nfibo releases the GIL while it computes, so"
-        " threads can run it on several CPUs at once."
+        f" allow at most {min(workers, cpus)}x (fibo releases the GIL)."
     )
 
 
@@ -96,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if {{ cookiecutter.module_name }}.DEBUG_BUILD:
         print(
-            "warning: the extension was built without optimisations, so Rust looks slower than it"
-            " is.\nRebuild it with `maturin develop --release` (or `pip install .`).\n",
+            "warning: the extension was built without optimisations, so Rust looks slower than"
+            " it is; `maturin develop` rebuilds it optimised.\n",
             file=sys.stderr,
         )
     compare_single_calls(args.n, args.runs, args.rust_only)

@@ -1,5 +1,5 @@
-//! A naive recursive Fibonacci: plain Rust, which `cargo run` and `cargo test` build without
-//! Python, and a thin Python binding at the bottom, behind the `python` feature (maturin's).
+//! A naive recursive Fibonacci in plain Rust (`cargo run` and `cargo test` need no Python), and
+//! the Python binding at the bottom, behind maturin's `python` feature.
 
 use std::fmt;
 
@@ -19,10 +19,7 @@ impl fmt::Display for FiboError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotPositive(n) => write!(f, "n must be a positive integer (n >= 1), got {n}"),
-            Self::TooLarge(n) => write!(
-                f,
-                "fibo({n}) does not fit in 64 bits: n must be at most {MAX_N}"
-            ),
+            Self::TooLarge(n) => write!(f, "fibo({n}) overflows: n must be at most {MAX_N}"),
         }
     }
 }
@@ -44,7 +41,7 @@ pub fn fibo(n: i64) -> Result<u64, FiboError> {
     }
 }
 
-/// The naive recursion: it recomputes the same numbers over and over, the point of the example.
+/// The naive recursion, which computes the same numbers again and again.
 fn naive(n: u32) -> u64 {
     if n <= 2 {
         1
@@ -81,8 +78,7 @@ mod tests {
     }
 }
 
-// The Python extension module: argument conversion, error mapping and the GIL. Its doc comment
-// is the module's `__doc__`.
+// The Python module. Its doc comment is the module's `__doc__`.
 /// Fibonacci numbers computed in Rust by naive recursion, to compare with the same
 /// function in pure Python. `fibo(n)` returns the n-th number; `MAX_N` is the largest n.
 #[cfg(feature = "python")]
