@@ -21,11 +21,16 @@ from conftest import POST_GEN, build_env, doc_blocks, passed, shell, uv_env
 pytestmark = pytest.mark.build
 
 
-def every_command_runs_as_written(project: Path, rustup: dict[str, str], layout: str) -> None:
+@pytest.mark.skipif(os.name == "nt", reason="the venv block activates with the POSIX .venv/bin/activate")
+@pytest.mark.parametrize("layout", ["rust", "mixed"])
+def test_every_command_of_the_rendered_readme_runs_as_written(
+    bake: Callable[..., Path], rustup_installs_nothing: dict[str, str], layout: str
+) -> None:
     """With a rustup that installs no toolchain on its own, so that the first block run, the
     venv one in the rust layout and the uv one in the mixed layout, shows that its own first
     command installs it. The mixed layout leaves out the Speed section, whose commands are the
     same in both layouts and run the same crate."""
+    project = bake(layout=layout)
     readme = (project / "README.md").read_text(encoding="utf-8")
     if layout == "mixed":
         readme = readme.split("## Speed", 1)[0] + "## Tests" + readme.split("## Tests", 1)[1]
@@ -33,9 +38,11 @@ def every_command_runs_as_written(project: Path, rustup: dict[str, str], layout:
     blocks = doc_blocks(project / "README.md")
     (uv_block,) = [block for block in blocks if "\nuv sync\n" in block]
     if layout == "mixed":  # in a copy of its own: uv makes its own .venv
-        out = shell(uv_block, shutil.copytree(project, project.parent / "uv"), uv_env(**rustup))
+        out = shell(
+            uv_block, shutil.copytree(project, project.parent / "uv"), uv_env(**rustup_installs_nothing)
+        )
         assert "fibo(35) = 9227465" in out and passed(out)
-    out = shell("\n".join(b for b in blocks if b != uv_block), project, build_env(**rustup))
+    out = shell("\n".join(b for b in blocks if b != uv_block), project, build_env(**rustup_installs_nothing))
     assert "fibo(35) = 9227465" in out and passed(out)
     if layout == "rust":
         assert "built without optimisations" in out
@@ -44,23 +51,6 @@ def every_command_runs_as_written(project: Path, rustup: dict[str, str], layout:
     # package: coverage.py's own report) ran
     assert re.search(r"^TOTAL(?:\s+\d+\s+0\s+100\.00%){3}", out, re.M)
     assert bool(re.search(r"^TOTAL(?:\s+\d+\s+0){2}\s+100%$", out, re.M)) == (layout == "mixed")
-
-
-# A class a layout: pytest-xdist (`--dist=loadscope`) runs the two at once, one on each worker.
-@pytest.mark.skipif(os.name == "nt", reason="the venv block activates with the POSIX .venv/bin/activate")
-class TestTheRustLayout:
-    def test_every_command_of_the_readme_runs_as_written(
-        self, bake: Callable[..., Path], rustup_installs_nothing: dict[str, str]
-    ) -> None:
-        every_command_runs_as_written(bake(layout="rust"), rustup_installs_nothing, "rust")
-
-
-@pytest.mark.skipif(os.name == "nt", reason="the venv block activates with the POSIX .venv/bin/activate")
-class TestTheMixedLayout:
-    def test_every_command_of_the_readme_runs_as_written(
-        self, bake: Callable[..., Path], rustup_installs_nothing: dict[str, str]
-    ) -> None:
-        every_command_runs_as_written(bake(layout="mixed"), rustup_installs_nothing, "mixed")
 
 
 @pytest.mark.parametrize("with_uv", [True, False], ids=["uv on PATH", "no uv"])
