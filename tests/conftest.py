@@ -124,6 +124,18 @@ def answers(**overrides: str) -> dict[str, str]:
 DEFAULTS = answers()
 
 
+def supported(floor: str) -> list[str]:
+    """Every CPython a project with this floor supports: GIL-enabled from the floor to the newest,
+    free-threaded from 3.14t (PyO3 refuses older free-threaded builds), never below the floor."""
+
+    def minor(version: str) -> int:
+        return int(version.rstrip("t").split(".")[1])
+
+    first, newest = minor(answers(abi3_floor=floor)["__min_python"]), minor(PINS["newest_python"])
+    free = max(first, minor(PINS["free_threaded_python"]))
+    return [f"3.{m}" for m in range(first, newest + 1)] + [f"3.{m}t" for m in range(free, newest + 1)]
+
+
 @dataclass(frozen=True)
 class Variant:
     """A combination of answers (the others default)."""

@@ -43,6 +43,7 @@ from conftest import (
     render,
     run,
     runner_os,
+    supported,
     venv_env,
     venv_python,
     with_tools,
@@ -50,7 +51,6 @@ from conftest import (
 
 pytestmark = pytest.mark.build
 
-NEWEST = int(PINS["newest_python"].split(".")[1])
 FIRST_OF_NONE = tuple(int(part) for part in answers(abi3_floor="none")["__min_python"].split("."))
 
 # Floors whose one wheel is tried on every interpreter here; 3.14 and 3.15, above every
@@ -289,12 +289,6 @@ def serves(wheel: Path, python: str) -> bool:
     abi = f"cp3{minor}{'t' if free_threaded else ''}"
     accepted = cpython_tags((3, minor), [abi], sorted({tag.platform for tag in wheel_tags}))
     return not wheel_tags.isdisjoint(accepted)
-
-
-def supported(floor: str) -> list[str]:
-    first = int(answers(abi3_floor=floor)["__min_python"].split(".")[1])
-    gil = [f"3.{m}" for m in range(first, NEWEST + 1)]
-    return gil + [f"3.{m}t" for m in range(max(first, 14), NEWEST + 1)]
 
 
 # One floor of each kind the workflow treats apart: abi3 below 3.14 (the default), abi3 at

@@ -30,12 +30,11 @@ from conftest import (
     load_yaml,
     posix_shell,
     read_toml,
+    supported,
     tool,
     variants,
 )
 
-NEWEST = check_pins.minor(PINS["newest_python"])[1]
-FIRST_FREE_THREADED = check_pins.minor(PINS["free_threaded_python"])[1]
 USES = re.compile(r"uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<ref>\S+)(?: # (?P<comment>\S+))?")
 MATRIX_REF = re.compile(r"\$\{\{ matrix\.([\w.]+) \}\}")
 WITH_WORKFLOWS = variants(lambda v: v.has_workflows)
@@ -102,14 +101,6 @@ def setup_python_requests(path: Path) -> Iterator[tuple[str, str, str, bool]]:
                 for python in expand(step["with"]["python-version"], row).split():
                     prereleases = step["with"].get("allow-prereleases", False)
                     yield name, expand(job["runs-on"], row), python, prereleases
-
-
-def supported(floor: str) -> list[str]:
-    """Every CPython a project with this floor supports: GIL-enabled from the floor to the newest,
-    free-threaded from 3.14t (PyO3 refuses older free-threaded builds), never below the floor."""
-    first = check_pins.minor("3.11" if floor == "none" else floor)[1]
-    gil = [f"3.{m}" for m in range(first, NEWEST + 1)]
-    return gil + [f"3.{m}t" for m in range(max(first, FIRST_FREE_THREADED), NEWEST + 1)]
 
 
 # --- What the runners must have ----------------------------------------------------------------
