@@ -357,6 +357,19 @@ def test_concurrency_groups_never_cancel_runs_on_main_or_tags(
 # --- One home per version, one Rust ---------------------------------------------------------------
 
 
+def tool_versions(project: Path, **env: str) -> tuple[str, dict[str, str]]:
+    """What the project's .github/tool_versions.py prints, and the same as NAME: value."""
+    printed = subprocess.run(
+        [sys.executable, ".github/tool_versions.py"],
+        cwd=project,
+        env=child_env(**env),
+        capture_output=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+    return printed, dict(line.split("=", 1) for line in printed.splitlines())
+
+
 def test_each_tool_version_has_one_home_that_the_workflows_read(bake: Callable[..., Path]) -> None:
     """maturin in the dev group (which Dependabot moves), the version and the oldest Rust in
     Cargo.toml, cargo-llvm-cov in noxfile.py: .github/tool_versions.py reads them, no workflow
@@ -372,16 +385,8 @@ def test_each_tool_version_has_one_home_that_the_workflows_read(bake: Callable[.
         assert old in text
         (project / name).write_text(text.replace(old, new), encoding="utf-8")
     env_file = project.parent / "github_env"
-    proc = subprocess.run(
-        [sys.executable, ".github/tool_versions.py"],
-        cwd=project,
-        env=child_env(GITHUB_ENV=str(env_file)),
-        capture_output=True,
-        encoding="utf-8",
-        check=True,
-    )
-    versions = dict(line.split("=", 1) for line in proc.stdout.splitlines())
-    assert env_file.read_text(encoding="utf-8") == proc.stdout
+    printed, versions = tool_versions(project, GITHUB_ENV=str(env_file))
+    assert env_file.read_text(encoding="utf-8") == printed
     moved = {"VERSION": "0.1.0", "MSRV": "1.86.0", "MATURIN_VERSION": "9.8.7", "LLVM_COV_VERSION": "0.99.0"}
     assert moved.items() <= versions.items() and versions["PYTEST_VERSION"] == PINS["dev"]["pytest"]
     github = project / ".github"
@@ -489,10 +494,9 @@ def test_a_release_carries_a_pyodide_wheel_whenever_pyodides_cpython_serves_the_
     said = (project / "README.md").read_text(encoding="utf-8") + (project / "RELEASING.md").read_text("utf-8")
     assert (f'micropip.install("{project.name}")' in said) == served
     if served:
-        steps = list(job_steps(jobs_["pyodide"], project))
-        script = "\n".join(step.get("run", "") for step in steps)
+        script = runs(jobs_["pyodide"], project)
         assert "pyodide build" in script and "-m pytest" in script
-        (upload,) = [s for s in steps if "upload-artifact" in s.get("uses", "")]
+        (upload,) = [s for s in jobs_["pyodide"]["steps"] if "upload-artifact" in s.get("uses", "")]
         assert upload["with"]["name"].startswith("wheels-")  # what the release downloads
 
 
@@ -519,10 +523,7 @@ def test_release_refuses_a_tag_that_is_not_the_cargo_version_or_a_placeholder_ur
         pyproject.write_text(text.replace("https://github.com/OWNER/rust-in-python", url), encoding="utf-8")
     sdist = load_yaml(project / ".github" / "workflows" / "wheels.yml")["jobs"]["sdist"]
     (step,) = [s for s in sdist["steps"] if "tag" in s.get("name", "")]
-    versions = subprocess.run(
-        [sys.executable, ".github/tool_versions.py"], cwd=project, capture_output=True, encoding="utf-8"
-    ).stdout
-    env = {**os.environ, **dict(line.split("=", 1) for line in versions.splitlines())}
+    env = {**os.environ, **tool_versions(project)[1]}
     env.update(GITHUB_REF_NAME=tag, GITHUB_REPOSITORY="someone/rust-in-python")
     proc = subprocess.run(
         [posix_shell("bash"), "-c", step["run"]], cwd=project, env=env, capture_output=True, encoding="utf-8"
