@@ -115,14 +115,14 @@ def api(session: nox.Session) -> None:
     def current(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
 
-    old: list[int] = []
-    new: list[int] = []
-    for side, read, version in (("old", released, old), ("new", current, new)):
+    versions: dict[str, list[int]] = {}
+    for side, read in (("old", released), ("new", current)):
         (folder / side / "api").mkdir(parents=True, exist_ok=True)
         (folder / side / "api" / "__init__.pyi").write_text(read(STUB.as_posix()), encoding="utf-8")
         (folder / side / "Cargo.toml").write_text(read("Cargo.toml"), encoding="utf-8")
         cargo = nox.project.load_toml(folder / side / "Cargo.toml")
-        version += [int(number) for number in cargo["package"]["version"].split(".")]
+        versions[side] = [int(number) for number in cargo["package"]["version"].split(".")]
+    old, new = versions["old"], versions["new"]
     session.install(*DEV)
     breaks = str(session.run("python", "-c", BREAKS, str(folder), str(STUB), silent=True)).strip()
     part = 0 if old[0] else 1  # a breaking change bumps the major version (the minor one in 0.x)
