@@ -1,12 +1,9 @@
 """What every test module shares: the template's questions, the one table of answer
 combinations, the one way to render, and the helpers that build and run what it renders.
 
-The suite is isolated from the machine's user: at start-up it points cookiecutter, cruft,
-copier and git at configuration files of its own (an empty one each) and puts this Python's
-folder first on PATH, so every render and child process sees the same settings and tools,
-whatever the user's own configuration and whether or not the venv is activated.
-Builds share a cargo target directory per worker, under `.cache/` (or `$RIP_CARGO_TARGET_DIR`).
-"""
+Every render and child process sees empty cookiecutter, cruft, copier and git settings of the
+suite's own and this Python's folder first on PATH, whatever the user's configuration and
+whether or not the venv is activated. Builds share a cargo target directory per worker."""
 
 from __future__ import annotations
 
@@ -32,7 +29,7 @@ import tomllib
 import yaml
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
-from pytest_cookies.plugin import Cookies, Result
+from pytest_cookies.plugin import Cookies
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 VENV_BIN = "Scripts" if os.name == "nt" else "bin"
@@ -41,12 +38,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 CARGO_TARGET_DIR = Path(os.environ.get("RIP_CARGO_TARGET_DIR", TEMPLATE / ".cache" / "cargo-target"))
 CONFIG = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
 PINS = CONFIG["_pins"]
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-}
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com"}
+GIT_ENV |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
 
 
 def load_module(path: Path) -> ModuleType:
@@ -69,7 +62,6 @@ MENUS = {name: choices for name, choices in QUESTIONS.items() if choices}
 
 
 # --- Isolation from the user's configuration and PATH ------------------------------------------
-
 _ISOLATED = tempfile.TemporaryDirectory(prefix="rip-suite-config-")
 
 
@@ -111,8 +103,6 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 # --- The answers, and the one table of combinations the suite renders --------------------------
-
-
 def answers(**overrides: str) -> dict[str, str]:
     """Every answer cookiecutter gives with `--no-input` and these overrides (derived defaults
     such as the slug rendered), as the hooks see them."""
@@ -147,10 +137,6 @@ class Variant:
     def all_answers(self) -> dict[str, str]:
         return answers(**self.answers)
 
-    @property
-    def has_workflows(self) -> bool:
-        return self.all_answers["github_actions"] == "yes"
-
 
 # The defaults, every other choice of every menu, and combinations whose files differ otherwise.
 VARIANTS = [
@@ -162,20 +148,13 @@ VARIANTS = [
     ),
     Variant(
         "mixed at 3.10, two licences",
-        {
-            "project_name": "Mixed Fib",
-            "layout": "mixed",
-            "abi3_floor": "3.10",
-            "license": "MIT OR Apache-2.0",
-        },
+        dict(project_name="Mixed Fib", layout="mixed", abi3_floor="3.10", license="MIT OR Apache-2.0"),
     ),
     Variant(
-        "mixed, none, bare",
-        {"layout": "mixed", "abi3_floor": "none", "github_actions": "no", "license": "none"},
+        "mixed, none, bare", dict(layout="mixed", abi3_floor="none", github_actions="no", license="none")
     ),
     Variant(
-        "other names",
-        {"project_name": "Fast Fib", "module_name": "fast_fib", "version": "2.3.4", "author_email": ""},
+        "other names", dict(project_name="Fast Fib", module_name="fast_fib", version="2.3.4", author_email="")
     ),
     Variant("names apart", {"project_name": "Zahlen", "project_slug": "zahlen-rs", "module_name": "zahlen"}),
     Variant("text to escape", {"description": 'Quotes " and \\ and ünïcode ✓', "author_name": "Ada L."}),
@@ -192,19 +171,12 @@ def variants(where: Callable[[Variant], bool] = lambda _: True) -> list[Any]:
 
 
 # --- Rendering ----------------------------------------------------------------------------------
-
-
-def bake_result(output_dir: Path, **overrides: str) -> Result:
-    """What pytest-cookies' `bake` gives for these answers (the others default), rendered into
-    `output_dir` with the suite's own empty configuration."""
+def render(output_dir: Path, **overrides: str) -> Path:
+    """The project pytest-cookies' `bake` renders into `output_dir` for these answers (the others
+    default); the test fails if rendering failed."""
     output_dir.mkdir(parents=True, exist_ok=True)
     cookies = Cookies(str(TEMPLATE), lambda _name: output_dir, os.environ["COOKIECUTTER_CONFIG"])
-    return cookies.bake(extra_context=overrides)
-
-
-def render(output_dir: Path, **overrides: str) -> Path:
-    """The project rendered into `output_dir`; the test fails if rendering failed."""
-    result = bake_result(output_dir, **overrides)
+    result = cookies.bake(extra_context=overrides)
     if result.exception is not None:  # (printing the Result itself raises a DeprecationWarning)
         pytest.fail(f"rendering failed: {result.exception!r}", pytrace=False)
     return Path(result.project_path)
@@ -233,17 +205,9 @@ def cookiecutter_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the `cookiecutter` command as a user would; `.stdout` is all it prints, in order."""
 
     def _run(*args: str, cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "cookiecutter", *args],
-            cwd=cwd,
-            input=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            encoding="utf-8",
-            env=child_env(**env),
-            timeout=120,
-            check=False,
-        )
+        command = [sys.executable, "-m", "cookiecutter", *args]
+        merged = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "encoding": "utf-8"}
+        return subprocess.run(command, cwd=cwd, input=stdin, env=child_env(**env), timeout=120, **merged)
 
     return _run
 
@@ -280,8 +244,6 @@ def doc_blocks(document: Path, language: str = "console") -> list[str]:
 
 
 # --- git ----------------------------------------------------------------------------------------
-
-
 def git(cwd: Path, *args: str) -> str:
     return run(["git", *args], cwd=cwd).stdout
 
@@ -326,16 +288,11 @@ def users_edit(project: Path) -> str:
 
 
 # --- Processes ----------------------------------------------------------------------------------
-
-
-def cargo_target_dir() -> Path:
-    """The shared cargo target directory; one per pytest-xdist worker, so that two builds of
-    the same crate never replace each other's library while maturin copies it."""
-    return CARGO_TARGET_DIR / os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
 def build_env(**extra: str) -> dict[str, str]:
-    return child_env(CARGO_TARGET_DIR=str(cargo_target_dir()), CARGO_TERM_COLOR="never", **extra)
+    """`child_env` with the shared cargo target directory: one per pytest-xdist worker, so that two
+    builds of the same crate never replace each other's library while maturin copies it."""
+    target = CARGO_TARGET_DIR / os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return child_env(CARGO_TARGET_DIR=str(target), CARGO_TERM_COLOR="never", **extra)
 
 
 def run(
@@ -350,16 +307,10 @@ def run(
     program = str(args[0])
     if not os.path.dirname(program):
         program = tool(program)
-    proc = subprocess.run(
-        [program, *(str(a) for a in args[1:])],
-        cwd=cwd,
-        env=dict(env) if env is not None else build_env(),
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=timeout,
-        check=False,
-    )
+    command = [program, *(str(a) for a in args[1:])]
+    env = dict(env) if env is not None else build_env()
+    text = {"capture_output": True, "encoding": "utf-8", "errors": "replace"}
+    proc = subprocess.run(command, cwd=cwd, env=env, timeout=timeout, **text)
     if check and proc.returncode != 0:
         pytest.fail(
             f"`{' '.join(map(str, args))}` exited {proc.returncode} in {cwd}\n"
@@ -483,7 +434,6 @@ def pinned_test_tools(project: Path) -> list[str]:
 
 
 # --- The CPython interpreters installed on this machine -----------------------------------------
-
 # The CPythons the suite requires under CI=true on every runner OS, and what needs each; the
 # template's own test.yml installs exactly these (test_workflows.py compares the two).
 CI_PYTHONS = {
@@ -587,8 +537,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 # --- Rendered variants, built for real ----------------------------------------------------------
-
-
 @dataclass
 class Built:
     """A rendered project, with a venv holding pytest, mypy and its wheel."""

@@ -1,9 +1,5 @@
-"""Rendered projects build with maturin and a real compiler, import, run and keep their promises.
-
-Slow: each variant compiles PyO3. `pytest -m "not build"` leaves these out. The commands
-of the rendered README (builds, the project's tests, linters, the native timer, a debug
-build) run in test_readme.py; this file covers what the README does not show.
-"""
+"""Rendered projects build with maturin and a real compiler, import, run and keep their promises
+(the rendered README's own commands run in test_readme.py)."""
 
 from __future__ import annotations
 
@@ -67,16 +63,11 @@ def test_comparison_script_reports_both_times_the_speedup_and_the_threads(built:
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity can be set on Linux only")
 def test_the_comparison_counts_the_cpus_this_process_may_use(built: Built) -> None:
     """Pinned to one CPU (as `taskset -c 0` does), the script says so instead of blaming the GIL."""
-    proc = subprocess.run(
-        [built.python, "compare.py", "25", "--runs", "1", "--rust-only", "--parallel-n", "25"],
-        cwd=built.project,
-        env=built.env(),
-        capture_output=True,
-        encoding="utf-8",
-        check=True,
-        preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}),
+    one_cpu = "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})"
+    out = python_after(
+        built, one_cpu, "run_path", "compare.py", "25", "--runs", "1", "--rust-only", "--parallel-n", "25"
     )
-    assert "where 1 usable CPU(s) allow at most 1x (fibo releases the GIL)." in proc.stdout
+    assert "where 1 usable CPU(s) allow at most 1x (fibo releases the GIL)." in out
 
 
 @pytest.mark.parametrize(
@@ -160,12 +151,15 @@ def test_the_projects_tests_pass_under_plain_pytest_with_only_pytest_and_the_pac
     assert passed(proc.stdout) and re.search(r"\b1 skipped", proc.stdout), proc.stdout
 
 
-def as_on_pyodide(built: Built, run: str, *args: str) -> str:
-    """What `python -m pytest` or `python compare.py` (`run` names the runpy function) prints with
-    sys.platform as Pyodide has it, "emscripten"."""
+def python_after(built: Built, setup: str, run: str, *args: str) -> str:
+    """What `python -m pytest ...` or `python compare.py ...` (`run` names the runpy function)
+    prints when the Python statement `setup` runs first, in the same process."""
     start = f"runpy.{run}(sys.argv[0], run_name='__main__')"
-    code = f"import runpy, sys; sys.platform = 'emscripten'; sys.argv = sys.argv[1:]; {start}"
+    code = f"import os, runpy, sys; {setup}; sys.argv = sys.argv[1:]; {start}"
     return built.run(built.python, "-c", code, *args).stdout
+
+
+ON_PYODIDE = "sys.platform = 'emscripten'"  # as Pyodide has it
 
 
 def test_on_pyodide_only_what_needs_threads_or_a_process_skips(built: Built) -> None:
@@ -173,19 +167,18 @@ def test_on_pyodide_only_what_needs_threads_or_a_process_skips(built: Built) -> 
     say so and stand aside, the stub check (stubtest runs mypy in a process) too; every other
     test runs."""
     here = built.run(built.python, "-m", "pytest", "-p", "no:cacheprovider", "-rs").stdout
-    there = as_on_pyodide(built, "run_module", "pytest", "-p", "no:cacheprovider", "-rs")
+    there = python_after(built, ON_PYODIDE, "run_module", "pytest", "-p", "no:cacheprovider", "-rs")
     skipped = re.findall(r"^SKIPPED \[\d+\] (\S+?):\d+: (.*)$", there, re.M)
     assert passed(there) and not re.search(r"\bskipped\b", here), here
     assert {(path.split("/")[-1], reason) for path, reason in skipped} == {
         ("test_fibo.py", "Pyodide (WebAssembly) runs no threads"),
         ("test_stub.py", "Pyodide starts no process and has no mypy"),
     }
-    compare = as_on_pyodide(built, "run_path", "compare.py", "20", "--runs", "1")
+    compare = python_after(built, ON_PYODIDE, "run_path", "compare.py", "20", "--runs", "1")
     assert "runs no threads: no threads comparison" in compare and "calls of fibo" not in compare
 
 
 # --- The stub, written from the compiled module -------------------------------------------------
-
 NEW_FUNCTION = """
     /// Add two numbers.
     #[pyfunction]
@@ -266,8 +259,6 @@ def test_native_timer_rejects_a_bad_argument(built: Built) -> None:
 
 
 # --- The GIL ------------------------------------------------------------------------------------
-
-
 def test_the_projects_gil_test_fails_when_fibo_holds_the_gil(
     bake: Callable[..., Path], tmp_path: Path
 ) -> None:
@@ -277,14 +268,9 @@ def test_the_projects_gil_test_fails_when_fibo_holds_the_gil(
     assert "py.detach(|| super::fibo(n))" in source
     lib.write_text(source.replace("py.detach(|| super::fibo(n))", "{ let _ = py; super::fibo(n) }"), "utf-8")
     venv = make_venv(tmp_path, sys.executable, *pinned_test_tools(project))
-    py = venv_python(venv)
-    run([py, "-m", "pip", "install", "-q", "--no-deps", "."], cwd=project, env=venv_env(venv))
-    proc = run(
-        [py, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_fibo.py"],
-        project,
-        venv_env(venv),
-        check=False,
-    )
+    run([venv_python(venv), *"-m pip install -q --no-deps .".split()], cwd=project, env=venv_env(venv))
+    tests = [venv_python(venv), *"-m pytest -p no:cacheprovider tests/test_fibo.py".split()]
+    proc = run(tests, project, venv_env(venv), check=False)
     failed = re.findall(r"^FAILED \S+::(\w+)", proc.stdout, re.M)
     assert failed == ["test_python_code_runs_while_fibo_computes_in_another_thread"], proc.stdout
 
@@ -306,13 +292,8 @@ def test_the_declared_minimum_rust_builds_tests_and_imports_the_project(
     env = build_env(RUSTUP_TOOLCHAIN=msrv)
     assert run(["rustc", "--version"], cwd=project, env=env).stdout.startswith(f"rustc {msrv} ")
     run(["cargo", "test", "--locked"], cwd=project, env=env)
-    dist = tmp_path / "dist"
-    run(
-        [sys.executable, "-m", "maturin", "build", "--locked", "--profile", "dev", "--out", dist],
-        cwd=project,
-        env=env,
-    )
-    (wheel,) = dist.glob("*.whl")
+    run([sys.executable, *"-m maturin build --locked --profile dev --out".split(), tmp_path], project, env)
+    (wheel,) = tmp_path.glob("*.whl")
     venv = make_venv(tmp_path)
     run([venv_python(venv), "-m", "pip", "install", "-q", wheel], cwd=tmp_path)
     module = DEFAULTS["module_name"]

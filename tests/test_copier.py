@@ -1,10 +1,5 @@
-"""copier renders the project cookiecutter renders, from the same files, with the same checks.
-
-copier.yml is made from cookiecutter.json; for every answer combination copier's project equals
-cookiecutter's byte for byte but for each engine's answers file; a bad answer is refused at its
-own question, by the hook's rule and message; `cruft update` keeps a user's edit and brings in a
-template change (`copier update`, as the README runs it, is in test_tools.py).
-"""
+"""copier renders the project cookiecutter renders, from the same files, with the same checks
+(`copier update`, as the README runs it, is in test_tools.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from copier import run_copy
 
 from conftest import (
@@ -33,6 +27,7 @@ from conftest import (
     commit_all,
     git,
     load_module,
+    load_yaml,
     run,
     template_change,
     users_edit,
@@ -41,32 +36,24 @@ from conftest import (
 )
 
 NOXFILE = load_module(TEMPLATE / "noxfile.py")
-COPIER_YML = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
-
-
-def copier(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The copier command line, as the README runs it (exit status not checked)."""
-    return run([sys.executable, "-m", "copier", *args], cwd=cwd, env=child_env(), timeout=300, check=False)
+COPIER_YML = load_yaml(TEMPLATE / "copier.yml")
 
 
 def copier_copy(template: Path, destination: Path, **data: str) -> subprocess.CompletedProcess[str]:
+    """The copier command line, as the README runs it (exit status not checked)."""
     given = [f"--data={key}={value}" for key, value in data.items()]
-    return copier(
-        "copy", "--trust", "--defaults", "--quiet", *given, template, destination, cwd=destination.parent
-    )
+    command = [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--quiet", *given]
+    return run([*command, template, destination], cwd=destination.parent, env=child_env(), check=False)
 
 
 def copier_render(template: Path, destination: Path, **data: str) -> Path:
     """copier's project for these answers (the others default), through its Python API."""
-    run_copy(
-        str(template), str(destination), data=data, defaults=True, unsafe=True, quiet=True, vcs_ref="HEAD"
-    )
+    run_copy(str(template), destination, data=data, defaults=True, unsafe=True, quiet=True, vcs_ref="HEAD")
     return destination
 
 
 def tree(root: Path) -> dict[str, tuple[bytes, bool] | None]:
-    """Every file under `root` with its bytes and whether it is executable, and every folder
-    (None), so that an empty folder counts too."""
+    """Each file under `root`: its bytes and whether it is executable; each folder, so empty ones count."""
     return {
         path.relative_to(root).as_posix(): (
             (path.read_bytes(), bool(path.stat().st_mode & stat.S_IXUSR)) if path.is_file() else None
@@ -76,15 +63,9 @@ def tree(root: Path) -> dict[str, tuple[bytes, bool] | None]:
     }
 
 
-# --- One list of questions -----------------------------------------------------------------------
-
-
 def test_copier_yml_is_what_cookiecutter_json_gives() -> None:
     """Change a question in cookiecutter.json alone and this fails until copier.yml is made again."""
     assert (TEMPLATE / "copier.yml").read_text(encoding="utf-8") == NOXFILE.copier_yml_text()
-
-
-# --- Same answers, same project -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("variant", variants())
@@ -104,11 +85,10 @@ def test_the_answers_files_of_copier_and_cruft_hold_the_same_answers(
     template_repo: Path, tmp_path: Path
 ) -> None:
     given = {"project_name": "Same Answers", "layout": "mixed", "license": "BSD-3-Clause"}
-    made = copier_render(template_repo, tmp_path / "copier", **given)
-    copier_answers = yaml.safe_load((made / ANSWERS_FILE).read_text(encoding="utf-8"))
-    extra = [f"--extra-context={json.dumps(given)}"]
+    copier_answers = load_yaml(copier_render(template_repo, tmp_path / "copier", **given) / ANSWERS_FILE)
+    extra = f"--extra-context={json.dumps(given)}"
     env = with_tools(child_env(), "cruft")
-    run(["cruft", "create", "--no-input", *extra, template_repo], cwd=tmp_path, env=env)
+    run(["cruft", "create", "--no-input", extra, template_repo], cwd=tmp_path, env=env)
     cruft = json.loads((tmp_path / "same-answers" / ".cruft.json").read_text(encoding="utf-8"))
     cruft_answers = cruft["context"]["cookiecutter"]
     assert {q: copier_answers[q] for q in QUESTIONS} == {q: cruft_answers[q] for q in QUESTIONS}
@@ -118,25 +98,17 @@ def test_the_answers_files_of_copier_and_cruft_hold_the_same_answers(
     assert copier_answers["_commit"] in cruft["commit"]
 
 
-# --- Each answer checked at its own question -----------------------------------------------------
-
-BAD_ANSWERS = [
-    ("module_name", "class"),
-    ("project_slug", "My Project"),
-    ("version", "1.0"),
-    ("author_email", "Ada <ada@example.org>"),
-    ("description", "two\nlines"),
-]
+BAD_ANSWERS = {"module_name": "class", "project_slug": "My Project", "version": "1.0"}
+BAD_ANSWERS.update(author_email="Ada <ada@example.org>", description="two\nlines")
 
 
-@pytest.mark.parametrize(("field", "bad"), BAD_ANSWERS, ids=[f"{f}={b!r}" for f, b in BAD_ANSWERS])
+@pytest.mark.parametrize(("field", "bad"), BAD_ANSWERS.items())
 def test_a_bad_answer_given_as_data_stops_copier_with_the_hooks_message_before_writing(
     template_repo: Path, tmp_path: Path, cookiecutter_cli: Callable[..., Any], field: str, bad: str
 ) -> None:
     destination = tmp_path / "project"
     proc = copier_copy(template_repo, destination, **{field: bad})
-    assert proc.returncode == 1
-    assert not destination.exists()
+    assert proc.returncode == 1 and not destination.exists()
     problem = PRE_GEN.checks(CONFIG)[field](bad)
     assert f"rust-in-python: {problem}" in proc.stderr
     assert "Nothing was generated." in proc.stderr and "Traceback" not in proc.stderr
@@ -158,25 +130,14 @@ def test_a_derived_default_that_breaks_a_rule_stops_copier_too(template_repo: Pa
     assert f"rust-in-python: {PRE_GEN.checks(CONFIG)['module_name']('class')}" in proc.stderr
 
 
-# --- Updates ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def template_git(template_repo: Path, tmp_path: Path) -> Path:
-    """A clone of the template repository that a test may commit to."""
-    clone = tmp_path / "template"
-    git(tmp_path, "clone", "-q", str(template_repo), str(clone))
-    return clone
-
-
 def test_cruft_update_keeps_the_users_edit_and_brings_the_template_change(
-    template_git: Path, tmp_path: Path
+    template_repo: Path, tmp_path: Path
 ) -> None:
+    template_git = tmp_path / "template"  # a clone that this test may commit to
+    git(tmp_path, "clone", "-q", str(template_repo), str(template_git))
     env = with_tools(child_env(), "cruft")
-    work = tmp_path / "work"
-    work.mkdir()
-    run(["cruft", "create", "--no-input", template_git], cwd=work, env=env)
-    project = work / "rust-in-python"
+    run(["cruft", "create", "--no-input", template_git], cwd=tmp_path, env=env)
+    project = tmp_path / "rust-in-python"
     commit_all(project, "As made")
     edit = users_edit(project)
     line = template_change(template_git)
@@ -191,16 +152,12 @@ def test_at_a_terminal_a_bad_module_name_is_refused_at_its_question_and_asked_ag
 ) -> None:
     pexpect = pytest.importorskip("pexpect", reason="pexpect drives a POSIX pseudo-terminal (not on Windows)")
     destination = tmp_path / "project"
+    command = ["-m", "copier", "copy", "--trust", str(template_repo), str(destination)]
+    # PROMPT_TOOLKIT_NO_CPR: the pseudo-terminal never answers prompt_toolkit's cursor position
+    # request, which would cost a second's wait at every question.
+    env = child_env(TERM="xterm-256color", COLUMNS="200", PROMPT_TOOLKIT_NO_CPR="1")
     child = pexpect.spawn(
-        sys.executable,
-        ["-m", "copier", "copy", "--trust", str(template_repo), str(destination)],
-        cwd=str(tmp_path),
-        # PROMPT_TOOLKIT_NO_CPR: the pseudo-terminal never answers prompt_toolkit's cursor
-        # position request, which would cost a second's wait at every question.
-        env=child_env(TERM="xterm-256color", COLUMNS="200", PROMPT_TOOLKIT_NO_CPR="1"),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(50, 200),
+        sys.executable, command, cwd=tmp_path, env=env, encoding="utf-8", timeout=60, dimensions=(50, 200)
     )
     prompts = iter(COPIER_YML[name]["help"] for name in QUESTIONS)
     for _ in range(2):  # the project's name and slug, as they come
@@ -217,5 +174,4 @@ def test_at_a_terminal_a_bad_module_name_is_refused_at_its_question_and_asked_ag
     child.expect(pexpect.EOF, timeout=120)
     child.close()
     assert child.exitstatus == 0, child.before
-    manifest = (destination / "Cargo.toml").read_text(encoding="utf-8")
-    assert 'name = "fast_fib"' in manifest
+    assert 'name = "fast_fib"' in (destination / "Cargo.toml").read_text(encoding="utf-8")

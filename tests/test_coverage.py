@@ -1,10 +1,5 @@
-"""`nox -s coverage` in a rendered project measures what the tests run of src/lib.rs, for real.
-
-The figure (cargo-llvm-cov's own report) is above zero and counts every line of the `fibo`
-binding; a function no test calls lowers it and is named line by line; a build whose
-instrumentation was lost fails the session instead of reporting a figure. (The README's
-command runs as written, in both layouts, in test_readme.py.)
-"""
+"""`nox -s coverage` in a rendered project measures what the tests run of src/lib.rs, for real
+(the README's command runs as written, in both layouts, in test_readme.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +15,8 @@ from conftest import render
 
 pytestmark = pytest.mark.build
 
+Nox = Callable[..., subprocess.CompletedProcess[str]]
+
 UNTESTED = """
 /// Doubles `n` and adds one; no test calls it.
 #[must_use]
@@ -31,19 +28,9 @@ pub fn untested(n: u64) -> u64 {
 
 
 @pytest.fixture(scope="module")
-def nox_coverage(
-    nox: Callable[..., subprocess.CompletedProcess[str]],
-) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run `nox -s coverage` in a project, with the pinned nox, as the README does."""
-    return lambda project, *args: nox(project, "-s", "coverage", *args)
-
-
-@pytest.fixture(scope="module")
-def measured(
-    tmp_path_factory: pytest.TempPathFactory, nox_coverage: Callable[..., subprocess.CompletedProcess[str]]
-) -> tuple[Path, str]:
+def measured(tmp_path_factory: pytest.TempPathFactory, nox: Nox) -> tuple[Path, str]:
     project = render(tmp_path_factory.mktemp("coverage"), project_name="Coverage Check")
-    proc = nox_coverage(project)
+    proc = nox(project, "-s", "coverage")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     return project, proc.stdout + proc.stderr
 
@@ -68,6 +55,10 @@ def lines(out: str) -> tuple[int, int]:
     return total - missed, total
 
 
+def unmeasured_copy(project: Path, where: Path) -> Path:
+    return shutil.copytree(project, where / project.name, ignore=shutil.ignore_patterns("coverage", ".nox"))
+
+
 def test_the_rust_figure_is_real_and_counts_every_line_of_the_fibo_binding(
     measured: tuple[Path, str],
 ) -> None:
@@ -85,19 +76,15 @@ def test_the_rust_figure_is_real_and_counts_every_line_of_the_fibo_binding(
 
 
 def test_a_function_no_test_calls_lowers_the_figure_and_is_named(
-    measured: tuple[Path, str],
-    nox_coverage: Callable[..., subprocess.CompletedProcess[str]],
-    tmp_path: Path,
+    measured: tuple[Path, str], nox: Nox, tmp_path: Path
 ) -> None:
-    project = shutil.copytree(
-        measured[0], tmp_path / measured[0].name, ignore=shutil.ignore_patterns("coverage", ".nox")
-    )
+    project = unmeasured_copy(measured[0], tmp_path)
     lib = project / "src" / "lib.rs"
     before = lib.read_text(encoding="utf-8")
     lib.write_text(before + UNTESTED, encoding="utf-8")
     first_new = len(before.splitlines()) + 1
     new_lines = set(range(first_new, first_new + len(UNTESTED.splitlines())))
-    proc = nox_coverage(project)
+    proc = nox(project, "-s", "coverage")
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     covered, total = lines(out)
@@ -109,33 +96,28 @@ def test_a_function_no_test_calls_lowers_the_figure_and_is_named(
         missed |= set(range(int(first), int(last or first) + 1))
     assert missed and missed <= new_lines
     # A floor at the figure, as the README gives one (`nox -s coverage -- --fail-under-lines 90`), passes.
-    assert nox_coverage(project, "--", "--fail-under-lines", str(int(100 * covered / total))).returncode == 0
+    floor = str(int(100 * covered / total))
+    assert nox(project, "-s", "coverage", "--", "--fail-under-lines", floor).returncode == 0
 
 
-def test_without_rustup_the_session_says_what_to_install(
-    measured: tuple[Path, str], nox: Callable[..., subprocess.CompletedProcess[str]]
-) -> None:
+def test_without_rustup_the_session_says_what_to_install(measured: tuple[Path, str], nox: Nox) -> None:
     proc = nox(measured[0], "-s", "coverage", without_rust=True)
     assert proc.returncode != 0
     assert "Coverage needs rustup" in proc.stderr and "https://rustup.rs" in proc.stderr
 
 
 def test_a_build_that_lost_its_instrumentation_fails_the_session(
-    measured: tuple[Path, str],
-    nox_coverage: Callable[..., subprocess.CompletedProcess[str]],
-    tmp_path: Path,
+    measured: tuple[Path, str], nox: Nox, tmp_path: Path
 ) -> None:
     """The pitfall: cargo-llvm-cov instruments through RUSTC_WRAPPER; clear it in the session
     (as setting up sccache would) and the build is plain."""
-    project = shutil.copytree(
-        measured[0], tmp_path / measured[0].name, ignore=shutil.ignore_patterns("coverage", ".nox")
-    )
+    project = unmeasured_copy(measured[0], tmp_path)
     noxfile = project / "noxfile.py"
     text = noxfile.read_text(encoding="utf-8")
     anchor = '    env["CARGO_TARGET_DIR"] = env["CARGO_LLVM_COV_TARGET_DIR"]\n'
     assert anchor in text
     noxfile.write_text(text.replace(anchor, anchor + '    env["RUSTC_WRAPPER"] = ""\n'), encoding="utf-8")
-    proc = nox_coverage(project)
+    proc = nox(project, "-s", "coverage")
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "The Python tests wrote no coverage data" in out

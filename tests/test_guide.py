@@ -1,13 +1,6 @@
-"""The rendered project follows the Scientific Python development guide: sp-repo-review
-passes, pre-commit uses the hook repositories people use (pinned by rev to the template's
-`_pins`), the pytest and mypy settings are strict, and nox runs the checks CI runs.
-
-GitHub cannot be reached here, so the real hook repositories cannot be cloned. The slow
-pre-commit test stands in a local git repository for each one: tagged with the pinned rev,
-declaring the hooks as the real repository's `.pre-commit-hooks.yaml` does, and installing
-the tool from PyPI at the version that rev tags. pre-commit then runs the rendered config
-as it is, on a fresh project.
-"""
+"""The rendered project follows the Scientific Python development guide: sp-repo-review passes,
+pre-commit uses the hook repositories people use (pinned by rev to the template's `_pins`), the
+pytest and mypy settings are strict, and nox runs the checks CI runs."""
 
 from __future__ import annotations
 
@@ -24,12 +17,12 @@ from repo_review.processor import process
 
 from conftest import (
     PINS,
-    Variant,
     build_env,
     check_pins,
     child_env,
     commit_all,
     git,
+    make_venv,
     read_toml,
     render,
     required_cpython,
@@ -50,23 +43,16 @@ class Rendered(NamedTuple):
 
 @pytest.fixture(params=variants())
 def project(request: pytest.FixtureRequest, rendered: Callable[..., Path]) -> Rendered:
-    variant: Variant = request.param
-    return Rendered(variant.all_answers, rendered(**variant.answers))
+    return Rendered(request.param.all_answers, rendered(**request.param.answers))
 
 
 def hook_repos(project: Path) -> dict[str, dict[str, Any]]:
     """The remote repositories of the project's pre-commit config, keyed by owner/name."""
     config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    return {
-        repo["repo"].removeprefix("https://github.com/"): repo
-        for repo in config["repos"]
-        if repo["repo"] != "local"
-    }
+    return {r["repo"].removeprefix("https://github.com/"): r for r in config["repos"] if r["repo"] != "local"}
 
 
 # --- sp-repo-review ------------------------------------------------------------------------
-
-
 def test_sp_repo_review_finds_no_failing_check(project: Rendered) -> None:
     _, results = process(project.path)
     failed = {r.name: f"{r.description}: {r.err_msg}" for r in results if r.result is False}
@@ -76,8 +62,6 @@ def test_sp_repo_review_finds_no_failing_check(project: Rendered) -> None:
 
 
 # --- pre-commit config and pins ------------------------------------------------------------
-
-
 def test_pre_commit_accepts_the_config(project: Rendered) -> None:
     config = ".pre-commit-config.yaml"
     run([sys.executable, "-m", "pre_commit", "validate-config", config], cwd=project.path)
@@ -102,195 +86,122 @@ def test_each_hook_rev_is_a_release_tag_as_its_repository_spells_it(project: Ren
 
 def test_the_dev_group_pins_the_ruff_and_mypy_the_hooks_run(project: Rendered) -> None:
     """Read from the rendered files alone: the hook's rev is `v` + the dev group's version."""
-    dev = [
-        requirement.split(";")[0]
-        for requirement in read_toml(project.path / "pyproject.toml")["dependency-groups"]["dev"]
-    ]
+    dev = [r.split(";")[0] for r in read_toml(project.path / "pyproject.toml")["dependency-groups"]["dev"]]
     hooks = hook_repos(project.path)
     for dist, repo in (("ruff", "astral-sh/ruff-pre-commit"), ("mypy", "pre-commit/mirrors-mypy")):
         assert f"{dist}=={hooks[repo]['rev'].removeprefix('v')}" in dev
 
 
 # --- pytest settings: strict --------------------------------------------------------------------
-
-# Each probe is a test that must fail, and a line its output must show, because of a setting.
-PROBES = {
-    "filterwarnings": (
-        "import warnings\n\ndef test_probe():\n    warnings.warn('probe')\n",
-        "UserWarning: probe",
-    ),
-    "strict xfail": ("import pytest\n\n@pytest.mark.xfail\ndef test_probe():\n    pass\n", "[XPASS(strict)]"),
-    "strict markers": (
-        "import pytest\n\n@pytest.mark.probe_marker\ndef test_probe():\n    pass\n",
-        "'probe_marker' not found in `markers`",
-    ),
-    "log_level": (
-        "import logging\n\ndef test_probe():\n"
-        "    logging.getLogger('p').info('probe-info')\n    assert False\n",
-        "INFO     p:test_probe.py:4 probe-info",
-    ),
-}
-
-
 @pytest.fixture(scope="module")
 def pytest_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with a venv holding the pytest its dev group pins."""
     root = tmp_path_factory.mktemp("pytest")
     project = render(root)
-    run([sys.executable, "-m", "venv", root / "venv"], cwd=root)
     dev = read_toml(project / "pyproject.toml")["dependency-groups"]["dev"]
-    run(
-        [
-            venv_python(root / "venv"),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            *[r for r in dev if r.startswith("pytest==")],
-        ],
-        cwd=root,
-    )
+    make_venv(root, sys.executable, *[r for r in dev if r.startswith("pytest==")])
     return project
 
 
-@pytest.mark.parametrize("setting", list(PROBES))
-def test_the_pytest_setting_is_in_force(pytest_project: Path, setting: str) -> None:
-    source, shows = PROBES[setting]
+# Each probe is a test that must fail, and a line its output must show, because of a setting.
+@pytest.mark.parametrize(
+    ("source", "shows"),
+    [
+        ("import warnings\n\ndef test_probe():\n    warnings.warn('probe')\n", "UserWarning: probe"),
+        ("import pytest\n\n@pytest.mark.xfail\ndef test_probe():\n    pass\n", "[XPASS(strict)]"),
+        (
+            "import pytest\n\n@pytest.mark.probe_marker\ndef test_probe():\n    pass\n",
+            "'probe_marker' not found in `markers`",
+        ),
+        (
+            "import logging\n\ndef test_probe():\n"
+            "    logging.getLogger('p').info('probe-info')\n    assert False\n",
+            "INFO     p:test_probe.py:4 probe-info",
+        ),
+    ],
+    ids=["filterwarnings", "strict xfail", "strict markers", "log_level"],
+)
+def test_the_pytest_setting_is_in_force(pytest_project: Path, source: str, shows: str) -> None:
     probe = pytest_project / "tests" / "test_probe.py"
     probe.write_text(source, encoding="utf-8")
-    proc = subprocess.run(
-        [venv_python(pytest_project.parent / "venv"), "-m", "pytest", "-p", "no:cacheprovider", probe],
-        cwd=pytest_project,
-        capture_output=True,
-        encoding="utf-8",
-    )
+    python = venv_python(pytest_project.parent / "venv")
+    proc = run([python, "-m", "pytest", "-p", "no:cacheprovider", probe], cwd=pytest_project, check=False)
     probe.unlink()
     assert proc.returncode != 0
     assert shows in proc.stdout + proc.stderr
 
 
 # --- nox: the sessions CI runs, on a fresh project ------------------------------------------
-
-
+# (lint and tests run in test_readme.py, as the README gives them, in both layouts)
 @pytest.mark.build
 @pytest.mark.parametrize(
-    ("answers", "python", "sessions"),
-    [
-        # (lint and tests run in test_readme.py, as the README gives them, in both layouts)
-        pytest.param({}, "this", ["build"], id="build on this Python"),
-        pytest.param(
-            {"abi3_floor": "3.10", "layout": "mixed"},
-            "3.10",
-            ["tests"],
-            id="tests, mixed at 3.10 on CPython 3.10",
-        ),
-    ],
+    ("answers", "python", "session"),
+    [({}, None, "build"), ({"abi3_floor": "3.10", "layout": "mixed"}, "3.10", "tests")],
+    ids=["build on this Python", "tests, mixed at 3.10 on CPython 3.10"],
 )
 def test_nox_sessions_pass_on_a_fresh_project(
-    tmp_path: Path, answers: dict[str, str], python: str, sessions: list[str]
+    tmp_path: Path, answers: dict[str, str], python: str | None, session: str
 ) -> None:
     project = render(tmp_path, **answers)
-    interpreter = sys.executable if python == "this" else required_cpython(python)
-    venv = tmp_path / "venv"
-    run([interpreter, "-m", "venv", venv], cwd=tmp_path)
-    run([venv_python(venv), "-m", "pip", "install", "-q", "pip>=25.1"], cwd=project)
+    venv = make_venv(tmp_path, required_cpython(python) if python else sys.executable, "pip>=25.1")
     run([venv_python(venv), "-m", "pip", "install", "-q", "--group", "dev"], cwd=project)
-    proc = run([venv_python(venv), "-m", "nox", "-s", *sessions], cwd=project, env=venv_env(venv))
+    proc = run([venv_python(venv), "-m", "nox", "-s", session], cwd=project, env=venv_env(venv))
     out = proc.stdout + proc.stderr
-    for session in sessions:
-        assert f"Session {session} was successful" in out
-    version = python if python != "this" else "{}.{}".format(*sys.version_info)
-    if "tests" in sessions:
-        assert f"-- Python {version}." in out  # pytest ran on that Python
-    if "build" in sessions:
+    assert f"Session {session} was successful" in out
+    if session == "tests":
+        assert f"-- Python {python}." in out  # pytest ran on that Python
+    else:
         assert sorted(path.suffix for path in (project / "dist").iterdir()) == [".gz", ".whl"]
 
 
 # --- pre-commit, every hook, with a local stand-in for each hook repository ------------------
-
-# The hooks the rendered config uses, as their repositories' .pre-commit-hooks.yaml declare
-# them (language python; name = id, for reading the output).
-MANIFESTS: dict[str, list[dict[str, Any]]] = {
-    "pre-commit/pre-commit-hooks": [
-        {"id": "check-added-large-files", "entry": "check-added-large-files"},
-        {"id": "check-case-conflict", "entry": "check-case-conflict"},
-        {"id": "check-merge-conflict", "entry": "check-merge-conflict", "types": ["text"]},
-        {"id": "check-toml", "entry": "check-toml", "types": ["toml"]},
-        {"id": "check-yaml", "entry": "check-yaml", "types": ["yaml"]},
-        {"id": "end-of-file-fixer", "entry": "end-of-file-fixer", "types": ["text"]},
-        {"id": "trailing-whitespace", "entry": "trailing-whitespace-fixer", "types": ["text"]},
-    ],
-    "astral-sh/ruff-pre-commit": [
-        {"id": "ruff-check", "entry": "ruff check --force-exclude", "types_or": ["python", "pyi", "jupyter"]},
-        {
-            "id": "ruff-format",
-            "entry": "ruff format --force-exclude",
-            "types_or": ["python", "pyi", "jupyter"],
-        },
-    ],
-    "pre-commit/mirrors-mypy": [
-        {
-            "id": "mypy",
-            "entry": "mypy",
-            "types_or": ["python", "pyi"],
-            "args": ["--ignore-missing-imports", "--scripts-are-modules"],
-            "require_serial": True,
-        }
-    ],
-    "codespell-project/codespell": [{"id": "codespell", "entry": "codespell", "types": ["text"]}],
-    "abravalheri/validate-pyproject": [
-        {
-            "id": "validate-pyproject",
-            "entry": "validate-pyproject",
-            "files": "^pyproject.toml$",
-            "extra": "all",
-        }
-    ],
-    "hukkin/mdformat": [{"id": "mdformat", "entry": "mdformat", "types": ["markdown"]}],
-    "python-jsonschema/check-jsonschema": [
-        {
-            "id": "check-github-workflows",
-            "entry": "check-jsonschema --builtin-schema vendor.github-workflows",
-            "files": r"^\.github/workflows/[^/]+$",
-            "types": ["yaml"],
-        },
-        {
-            "id": "check-dependabot",
-            "entry": "check-jsonschema --builtin-schema vendor.dependabot",
-            "files": r"^\.github/dependabot\.(yml|yaml)$",
-            "types": ["yaml"],
-        },
-    ],
-    "zizmorcore/zizmor-pre-commit": [
-        {
-            "id": "zizmor",
-            "entry": "zizmor",
-            "args": ["--no-progress"],
-            "types": ["yaml"],
-            "files": r"(\.github/(workflows/.*|dependabot.ya?ml))|(action\.ya?ml)$",
-            "require_serial": True,
-        }
-    ],
-}
+# Where GitHub cannot be reached, a local git repository stands in for each hook repository: tagged
+# with the pinned rev, declaring the hooks as the real .pre-commit-hooks.yaml does (language python,
+# name = id, for reading the output), and installing the tool from PyPI at the version the rev tags.
+MANIFESTS: dict[str, list[dict[str, Any]]] = yaml.safe_load(r"""
+pre-commit/pre-commit-hooks:
+- {id: check-added-large-files, entry: check-added-large-files}
+- {id: check-case-conflict, entry: check-case-conflict}
+- {id: check-merge-conflict, entry: check-merge-conflict, types: [text]}
+- {id: check-toml, entry: check-toml, types: [toml]}
+- {id: check-yaml, entry: check-yaml, types: [yaml]}
+- {id: end-of-file-fixer, entry: end-of-file-fixer, types: [text]}
+- {id: trailing-whitespace, entry: trailing-whitespace-fixer, types: [text]}
+astral-sh/ruff-pre-commit:
+- {id: ruff-check, entry: ruff check --force-exclude, types_or: [python, pyi, jupyter]}
+- {id: ruff-format, entry: ruff format --force-exclude, types_or: [python, pyi, jupyter]}
+pre-commit/mirrors-mypy:
+- {id: mypy, entry: mypy, types_or: [python, pyi], args: [--ignore-missing-imports, --scripts-are-modules],
+   require_serial: true}
+codespell-project/codespell:
+- {id: codespell, entry: codespell, types: [text]}
+abravalheri/validate-pyproject:
+- {id: validate-pyproject, entry: validate-pyproject, files: ^pyproject.toml$}
+hukkin/mdformat:
+- {id: mdformat, entry: mdformat, types: [markdown]}
+python-jsonschema/check-jsonschema:
+- {id: check-github-workflows, entry: check-jsonschema --builtin-schema vendor.github-workflows,
+   files: '^\.github/workflows/[^/]+$', types: [yaml]}
+- {id: check-dependabot, entry: check-jsonschema --builtin-schema vendor.dependabot,
+   files: '^\.github/dependabot\.(yml|yaml)$', types: [yaml]}
+zizmorcore/zizmor-pre-commit:
+- {id: zizmor, entry: zizmor, args: [--no-progress], types: [yaml],
+   files: '(\.github/(workflows/.*|dependabot.ya?ml))|(action\.ya?ml)$', require_serial: true}
+""")
+# The extra a hook's tool is installed with, where it has one.
+EXTRAS = {"abravalheri/validate-pyproject": "[all]"}
 
 
 def stand_in(repo: str, rev: str, where: Path) -> Path:
-    """A git repository tagged `rev` that installs the tool from PyPI at the version `rev`
-    tags and declares the hooks of `repo` as the real one does."""
     where.mkdir(parents=True)
-    extras = "".join(f"[{hook['extra']}]" for hook in MANIFESTS[repo] if "extra" in hook)
-    dist = check_pins.pypi_name(repo) + extras
-    requirement = f"{dist}=={check_pins.pypi_version(rev)}"
+    requirement = f"{check_pins.pypi_name(repo)}{EXTRAS.get(repo, '')}=={check_pins.pypi_version(rev)}"
     (where / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
         f'[project]\nname = "stand-in"\nversion = "0"\ndependencies = ["{requirement}"]\n\n'
         "[tool.setuptools]\npy-modules = []\n",
         encoding="utf-8",
     )
-    hooks = [
-        {"name": hook["id"], "language": "python", **{k: v for k, v in hook.items() if k != "extra"}}
-        for hook in MANIFESTS[repo]
-    ]
+    hooks = [{"name": hook["id"], "language": "python", **hook} for hook in MANIFESTS[repo]]
     (where / ".pre-commit-hooks.yaml").write_text(yaml.safe_dump(hooks), encoding="utf-8")
     commit_all(where, "stand-in")
     git(where, "tag", rev)
@@ -307,11 +218,9 @@ def github_reachable() -> bool:
 
 @pytest.mark.build
 def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path) -> None:
-    """With the real hook repositories where GitHub answers (the template's CI), else with a
-    stand-in for each."""
+    """With the real hook repositories where GitHub answers (the template's CI), else a stand-in each."""
     project = render(tmp_path / "out")  # the defaults have every hook
-    config_path = project / ".pre-commit-config.yaml"
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     offline = not github_reachable()
     for repo in config["repos"]:
         if repo["repo"] != "local" and offline:
@@ -321,15 +230,12 @@ def test_every_pre_commit_hook_passes_on_a_fresh_project(tmp_path: Path) -> None
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     git(project, "init", "-q")
     git(project, "add", "-A")
-    out = run(
-        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--config", config_path],
-        cwd=project,
-        env=build_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home")),
-        timeout=1800,
-    ).stdout
+    env = build_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    pre_commit = [sys.executable, *"-m pre_commit run --all-files --config".split(), config_path]
+    out = run(pre_commit, cwd=project, env=env, timeout=1800).stdout
     results = dict(re.findall(r"^(\S.*?)\.{3,}(?:\(.*\))?(Passed|Failed|Skipped)$", out, re.MULTILINE))
-    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
-    assert len(results) == len(hooks) and set(results.values()) == {"Passed"}, out
+    hooks = sum(len(repo["hooks"]) for repo in config["repos"])
+    assert len(results) == hooks and set(results.values()) == {"Passed"}, out
 
 
 @pytest.mark.build

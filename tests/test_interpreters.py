@@ -1,16 +1,10 @@
-"""The abi3 promise, on every CPython installed here: one wheel per floor serves every
-interpreter from the floor up and is refused below it; `abi3_floor=none` gives one wheel
-per interpreter, each for its own interpreter alone. And the rendered release action, run here
-as wheels.yml runs it, makes wheels that serve every supported CPython, free-threaded included,
-and nothing else, and its last check fails when any piece is missing (the same builds as
-`none`'s wheels above, so both live in this module's worker).
-
-Interpreters come from `RIP_PYTHONS`, pyenv and `python3.X` on PATH (conftest.interpreters).
-Each wheel is built once and tried on every interpreter.
-"""
+"""The abi3 promise, on every CPython installed here (conftest.interpreters), and the rendered
+release action, run here as wheels.yml runs it (it builds `abi3_floor=none`'s wheels too, so both
+live in this module's worker). Each wheel is built once and tried on every interpreter."""
 
 from __future__ import annotations
 
+import functools
 import os
 import platform as plat
 import re
@@ -68,23 +62,18 @@ def version(text: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def interpreter_id(interpreter: Interpreter) -> str:
-    return interpreter.name
-
-
 @pytest.fixture(scope="module")
 def wheels(rendered: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """`wheels(floor)`: the one wheel of a project rendered with that floor (unoptimised: the
     tags a wheel carries do not depend on the profile)."""
-    built: dict[str, Path] = {}
 
+    @functools.cache
     def wheel(floor: str) -> Path:
-        if floor not in built:
-            dist = tmp_path_factory.mktemp(f"dist-{floor}")
-            maturin = [sys.executable, "-m", "maturin", "build", "--profile", "dev", "--out", dist]
-            run(maturin, cwd=rendered(abi3_floor=floor))
-            (built[floor],) = dist.glob("*.whl")
-        return built[floor]
+        dist = tmp_path_factory.mktemp(f"dist-{floor}")
+        maturin = [sys.executable, "-m", "maturin", "build", "--profile", "dev", "--out", dist]
+        run(maturin, cwd=rendered(abi3_floor=floor))
+        (built,) = dist.glob("*.whl")
+        return built
 
     return wheel
 
@@ -103,8 +92,7 @@ ROWS = {
 
 @dataclass
 class Release:
-    """What the rendered wheels action did here, as wheels.yml runs it, and the environment and
-    outcome of its last step, the check."""
+    """The rendered wheels action, run here: the environment and outcome of its last step, the check."""
 
     project: Path
     env: dict[str, str]
@@ -121,24 +109,15 @@ def run_action(project: Path, pythons: list[Interpreter], temp: Path) -> Release
     on the CPythons found here), each maturin-action step as the `maturin build` it runs
     (unoptimised: tags and dates do not depend on the profile)."""
     platform, target, _ = ROWS[(runner_os(), plat.machine())]
-    wheels = load_yaml(project / ".github" / "workflows" / "wheels.yml")["jobs"]["wheels"]
-    (row,) = [
-        r
-        for r in wheels["strategy"]["matrix"]["include"]
-        if (r["platform"], r["target"]) == (platform, target)
-    ]
+    rows = load_yaml(project / ".github" / "workflows" / "wheels.yml")["jobs"]["wheels"]["strategy"]["matrix"]
+    (row,) = [r for r in rows["include"] if (r["platform"], r["target"]) == (platform, target)]
     inputs = {key: str(value) for key, value in row.items() if key != "runner"} | {"project": "."}
     temp.mkdir()
     env_file = temp / "github_env"
-    env_file.write_text("", encoding="utf-8")
-    env = build_env(
-        GITHUB_ENV=str(env_file),
-        GITHUB_WORKSPACE=str(project),
-        GITHUB_ACTION_PATH=str(project / ".github" / "actions" / "wheels"),
-        RUNNER_OS=runner_os(),
-        RUNNER_TEMP=str(temp),
-        UV_PYTHON_DOWNLOADS="never",
-    )
+    env_file.touch()
+    action = project / ".github" / "actions" / "wheels"
+    env = build_env(GITHUB_ENV=str(env_file), GITHUB_WORKSPACE=str(project), GITHUB_ACTION_PATH=str(action))
+    env.update(RUNNER_OS=runner_os(), RUNNER_TEMP=str(temp), UV_PYTHON_DOWNLOADS="never")
     env = with_tools(env, "uv")
     env["PATH"] = os.pathsep.join([*(str(i.path.parent) for i in pythons), env["PATH"]])
 
@@ -156,11 +135,8 @@ def run_action(project: Path, pythons: list[Interpreter], temp: Path) -> Release
         if "maturin-action" in step.get("uses", ""):
             assert expand(step["with"]["maturin-version"]) == PINS["maturin"]
             args = step["with"]["args"].replace("--release", "--profile dev").split()
-            run(
-                [sys.executable, "-m", "maturin", "build", *args],
-                Path(expand(step["with"]["working-directory"])),
-                step_env,
-            )
+            folder = Path(expand(step["with"]["working-directory"]))
+            run([sys.executable, "-m", "maturin", "build", *args], folder, step_env)
         elif step.get("shell") == "bash":
             run([posix_shell("bash"), "-c", step["run"]], cwd, step_env)
         elif step.get("shell") == "python":
@@ -173,32 +149,24 @@ def run_action(project: Path, pythons: list[Interpreter], temp: Path) -> Release
 def release(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Release]:
     """`release(floor)`: the wheels action run here on a project with that floor (each in a
     release folder of its own: /tmp/<slug>)."""
-    done: dict[str, Release] = {}
 
+    @functools.cache
     def made(floor: str) -> Release:
-        if floor not in done:
-            root = tmp_path_factory.mktemp(f"release-{floor}")
-            project = render(root, project_name=f"Release {floor}", abi3_floor=floor)
-            commit_all(project, "The release")
-            shutil.rmtree(Path("/tmp") / project.name, ignore_errors=True)
-            pythons = [i for i in gil_interpreters(version(answers(abi3_floor=floor)["__min_python"]))]
-            done[floor] = run_action(project, pythons, root / "runner-temp")
-            shutil.rmtree(Path("/tmp") / project.name, ignore_errors=True)
-        return done[floor]
+        root = tmp_path_factory.mktemp(f"release-{floor}")
+        project = render(root, project_name=f"Release {floor}", abi3_floor=floor)
+        commit_all(project, "The release")
+        shutil.rmtree(Path("/tmp") / project.name, ignore_errors=True)
+        pythons = gil_interpreters(version(answers(abi3_floor=floor)["__min_python"]))
+        outcome = run_action(project, pythons, root / "runner-temp")
+        shutil.rmtree(Path("/tmp") / project.name, ignore_errors=True)
+        return outcome
 
     return made
 
 
 def pip_install(interpreter: Interpreter, wheel: Path, target: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [interpreter.path, "-m", "pip", "install", "--no-deps", "--no-index", "--target", target, wheel],
-        env=build_env(),
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=300,
-        check=False,
-    )
+    install = [interpreter.path, "-m", "pip", "install", "--no-deps", "--no-index", "--target", target, wheel]
+    return run(install, cwd=target.parent, timeout=300, check=False)
 
 
 def fibo_30(interpreter: Interpreter, site: Path, module: str) -> str:
@@ -243,7 +211,7 @@ def test_none_builds_a_wheel_for_each_interpreter_here(per_version_wheels: dict[
     assert all(re.fullmatch(r"cp3\d+-cp3\d+t?", tag) for tag in per_version_wheels)
 
 
-@pytest.mark.parametrize("interpreter", gil_interpreters(FIRST_OF_NONE), ids=interpreter_id)
+@pytest.mark.parametrize("interpreter", gil_interpreters(FIRST_OF_NONE), ids=lambda i: i.name)
 def test_each_per_version_wheel_loads_on_its_own_python_only(
     per_version_wheels: dict[str, Path], tmp_path: Path, interpreter: Interpreter
 ) -> None:
@@ -263,32 +231,26 @@ def range_ends() -> list[Interpreter]:
     return [usable[0], usable[-1]] if len(usable) > 1 else usable
 
 
-@pytest.mark.parametrize("interpreter", range_ends(), ids=interpreter_id)
+@pytest.mark.parametrize("interpreter", range_ends(), ids=lambda i: i.name)
 def test_the_projects_own_tests_pass_on_the_lowest_and_highest_python_of_its_range(
     wheels: Callable[[str], Path], bake: Callable[..., Path], tmp_path: Path, interpreter: Interpreter
 ) -> None:
     project = bake()
-    venv = make_venv(tmp_path, interpreter.path)
-    py = venv_python(venv)
-    install = [py, "-m", "pip", "install", "-q", *pinned_test_tools(project), wheels(DEFAULTS["abi3_floor"])]
-    run(install, cwd=project, env=venv_env(venv))
-    out = run([py, "-m", "pytest", "-v", "-p", "no:cacheprovider"], cwd=project, env=venv_env(venv)).stdout
+    venv = make_venv(tmp_path, interpreter.path, *pinned_test_tools(project), wheels(DEFAULTS["abi3_floor"]))
+    command = [venv_python(venv), "-m", "pytest", "-v", "-p", "no:cacheprovider"]
+    out = run(command, cwd=project, env=venv_env(venv)).stdout
     assert "test_stub.py::test_stub_matches_the_compiled_module PASSED" in out
     assert "test_python_code_runs_while_fibo_computes_in_another_thread PASSED" in out
 
 
 # --- The wheels the rendered CI's build steps make ---------------------------------------------
-
-
 def serves(wheel: Path, python: str) -> bool:
     """Whether installers put this wheel on CPython `python` ("3.12", "3.14t"), by packaging's
     own tag rules (abi3t included), which pip and uv follow."""
-    free_threaded = python.endswith("t")
-    minor = int(python.rstrip("t").split(".")[1])
+    minor = python.split(".")[1]  # "12", "14t"
     wheel_tags = parse_wheel_filename(wheel.name)[3]
-    abi = f"cp3{minor}{'t' if free_threaded else ''}"
-    accepted = cpython_tags((3, minor), [abi], sorted({tag.platform for tag in wheel_tags}))
-    return not wheel_tags.isdisjoint(accepted)
+    platforms = sorted({tag.platform for tag in wheel_tags})
+    return not wheel_tags.isdisjoint(cpython_tags((3, int(minor.rstrip("t"))), [f"cp3{minor}"], platforms))
 
 
 # One floor of each kind the workflow treats apart: abi3 below 3.14 (the default), abi3 at

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import CONFIG, PINS, SNAPSHOT, TEMPLATE, check_pins
 
@@ -21,20 +22,14 @@ def registries(**newer: str) -> Callable[[str], Any]:
     newest["pyodide-build"] = PINS["pyodide"]["build"]
     newest |= {action: pin["version"] for action, pin in PINS["actions"].items()} | newer
     answers: dict[str, Any] = {
-        **{
-            f"https://crates.io/api/v1/crates/{c}": {"crate": {"max_stable_version": newest[pin]}}
-            for pin, c in check_pins.CRATES.items()
-        },
-        **{
-            f"https://pypi.org/pypi/{n}/json": {"info": {"version": newest[n]}}
-            for n in ("maturin", "ruff", "uv", "pyodide-build")
-        },
-        "https://api.github.com/repos/rust-lang/rust/releases/latest": {"tag_name": newest["rust"]},
-        **{
-            f"https://api.github.com/repos/{a}/releases/latest": {"tag_name": newest[a]}
-            for a in PINS["actions"]
-        },
+        f"https://crates.io/api/v1/crates/{c}": {"crate": {"max_stable_version": newest[pin]}}
+        for pin, c in check_pins.CRATES.items()
     }
+    for name in ("maturin", "ruff", "uv", "pyodide-build"):
+        answers[f"https://pypi.org/pypi/{name}/json"] = {"info": {"version": newest[name]}}
+    answers["https://api.github.com/repos/rust-lang/rust/releases/latest"] = {"tag_name": newest["rust"]}
+    for action in PINS["actions"]:
+        answers[f"https://api.github.com/repos/{action}/releases/latest"] = {"tag_name": newest[action]}
     return answers.__getitem__
 
 
@@ -43,21 +38,10 @@ def test_nothing_is_behind_when_every_registry_answers_the_pinned_release() -> N
 
 
 def test_each_newer_release_of_a_crate_a_tool_the_rust_or_an_action_is_reported() -> None:
-    newer = {
-        "pyo3": "0.99.0",
-        "cargo_llvm_cov": "9.0.0",
-        "maturin": "9.0",
-        "rust": "9.0.0",
-        "actions/checkout": "v99",
-    }
+    newer = {"pyo3": "0.99.0", "cargo_llvm_cov": "9.0.0", "maturin": "9.0", "rust": "9.0.0"}
+    newer["actions/checkout"] = "v99"
     report = check_pins.behind(PINS, check_pins.newest_releases(PINS, get=registries(**newer)))
-    assert [line.split(":")[0] for line in report] == [
-        "pyo3",
-        "cargo_llvm_cov",
-        "maturin",
-        "rust",
-        "actions/checkout",
-    ]
+    assert [line.split(":")[0] for line in report] == list(newer)
 
 
 def pyo3_answering(missing: str = "", rust_version: str = PINS["msrv"]) -> Any:
@@ -85,17 +69,11 @@ def test_an_unreadable_registry_is_an_error_not_a_crash() -> None:
 
 
 # --- The dev tools and the pre-commit hooks, against PyPI ---------------------------------------
-
-
 def pypi_answering(**newer: str) -> Callable[[str], dict[str, Any]]:
     """PyPI's JSON API as if every pinned release were the newest, except `newer`."""
-    newest = {
-        check_pins.pypi_name(repo): check_pins.pypi_version(rev) for repo, rev in PINS["pre_commit"].items()
-    }
+    newest = {check_pins.pypi_name(r): check_pins.pypi_version(v) for r, v in PINS["pre_commit"].items()}
     newest |= PINS["dev"] | newer
-    for_py310 = {
-        name: {version: [{"requires_python": ">=3.10"}]} for name, version in PINS["dev_py310"].items()
-    }
+    for_py310 = {n: {v: [{"requires_python": ">=3.10"}]} for n, v in PINS["dev_py310"].items()}
     for_py310["coverage"]["99.0"] = [{"requires_python": ">=3.11"}]
 
     def answer(url: str) -> dict[str, Any]:
@@ -126,22 +104,13 @@ def test_the_pin_check_reports_a_rev_and_a_dev_tool_behind_pypi() -> None:
     ]
 
 
-MANIFEST = [
-    {
-        "version": "3.16.0-beta.1",
-        "stable": False,
-        "files": [{"platform": "linux", "platform_version": "24.04", "arch": "x64"}],
-    },
-    {
-        "version": "3.14.2",
-        "stable": True,
-        "files": [
-            {"platform": "win32", "arch": "arm64-freethreaded"},
-            {"platform": "linux", "platform_version": "24.04", "arch": "x64"},
-        ],
-    },
-    {"version": "3.8.10", "stable": True, "files": [{"platform": "win32", "arch": "x64"}]},
-]
+# The shape of actions/python-versions' versions-manifest.json.
+MANIFEST = yaml.safe_load("""
+- {version: 3.16.0-beta.1, stable: false, files: [{platform: linux, platform_version: '24.04', arch: x64}]}
+- {version: 3.14.2, stable: true, files: [{platform: win32, arch: arm64-freethreaded},
+   {platform: linux, platform_version: '24.04', arch: x64}]}
+- {version: 3.8.10, stable: true, files: [{platform: win32, arch: x64}]}
+""")
 
 
 def test_the_manifest_is_trimmed_to_where_each_minor_exists() -> None:
@@ -211,43 +180,26 @@ def test_a_lock_that_cargo_would_resolve_differently_is_reported() -> None:
 
 
 BADGE = "![Endpoint Badge](https://example.invalid/badge.json)"
-ROWS = [
-    ("Ubuntu 26.04 ![preview](https://example.invalid/preview.svg)", "x64", "`ubuntu-26.04`"),
-    ("Ubuntu 24.04", "x64", "`ubuntu-latest` or `ubuntu-24.04`"),
-    ("Ubuntu Slim", "x64", "`ubuntu-slim`"),
-    (
-        "macOS 14 Arm64 [![deprecated](https://example.invalid/d.svg)](https://example.invalid/13518)",
-        "arm64",
-        "`macos-14` or `macos-14-xlarge`",
-    ),
-    ("Windows Server 2025", "x64", "`windows-latest`, `windows-2025`"),
-]
+DEPRECATED = "[![deprecated](https://example.invalid/d.svg)](https://example.invalid/13518)"
 # The shape of actions/runner-images' README: the table, then other sections naming labels too.
-README = "\n".join(
-    [
-        "# GitHub Actions Runner Images",
-        "## Available Images",
-        "| Image | Architecture | YAML Label | Included Software |",
-        "| --------------------|--------------|---------------------|------------------|",
-        *(f"| {image}<br>{BADGE} | {arch} | {labels} | [software] |" for image, arch, labels in ROWS),
-        "### Label scheme",
-        "- In general the `-latest` label is used for the latest OS image version that is GA.",
-        "## Announcements",
-    ]
-)
+README = f"""# GitHub Actions Runner Images
+## Available Images
+| Image | Architecture | YAML Label | Included Software |
+| --------------------|--------------|---------------------|------------------|
+| Ubuntu 26.04 ![preview](https://example.invalid/p.svg)<br>{BADGE} | x64 | `ubuntu-26.04` | [software] |
+| Ubuntu 24.04<br>{BADGE} | x64 | `ubuntu-latest` or `ubuntu-24.04` | [software] |
+| Ubuntu Slim<br>{BADGE} | x64 | `ubuntu-slim` | [software] |
+| macOS 14 Arm64 {DEPRECATED}<br>{BADGE} | arm64 | `macos-14` or `macos-14-xlarge` | [software] |
+| Windows Server 2025<br>{BADGE} | x64 | `windows-latest`, `windows-2025` | [software] |
+### Label scheme
+- In general the `-latest` label is used for the latest OS image version that is GA.
+## Announcements"""
 
 
 def test_the_runner_images_table_gives_each_label_its_image_status_and_setup_python_lookup() -> None:
     images = check_pins.parse_runner_images(README)
-    assert list(images) == [
-        "ubuntu-26.04",
-        "ubuntu-latest",
-        "ubuntu-24.04",
-        "macos-14",
-        "macos-14-xlarge",
-        "windows-latest",
-        "windows-2025",
-    ]
+    labels = "ubuntu-26.04 ubuntu-latest ubuntu-24.04 macos-14 macos-14-xlarge windows-latest windows-2025"
+    assert list(images) == labels.split()
     assert images["ubuntu-26.04"] == {
         "image": "Ubuntu 26.04",
         "arch": "x64",
@@ -311,9 +263,6 @@ def test_a_newer_image_is_proposed_only_when_it_serves_every_python_the_pinned_o
     older = {**PINS, "runners": {**PINS["runners"], "linux": "ubuntu-24.04"}}
     report = check_pins.runner_problems(older, SNAPSHOT, SNAPSHOT["runners"])
     assert report == ["runners.linux: move ubuntu-24.04 to ubuntu-26.04 (Ubuntu 26.04)"]
-    pythons = {**SNAPSHOT["pythons"]}
-    pythons["3.10"] = {
-        **pythons["3.10"],
-        "stable": [p for p in pythons["3.10"]["stable"] if p != "linux 26.04 x64"],
-    }
+    stable = [p for p in SNAPSHOT["pythons"]["3.10"]["stable"] if p != "linux 26.04 x64"]
+    pythons = {**SNAPSHOT["pythons"], "3.10": {**SNAPSHOT["pythons"]["3.10"], "stable": stable}}
     assert check_pins.runner_problems(older, {**SNAPSHOT, "pythons": pythons}, SNAPSHOT["runners"]) == []

@@ -1,10 +1,7 @@
 """Every command the rendered README gives and the template prints works as written, with a
-rustup that installs no toolchain on its own.
-
-The commands are read from the README's ```console blocks and from what cookiecutter prints, so
-a README and its test cannot drift apart. They run in a POSIX shell (Git's bash on Windows),
-from the folder a reader would be in.
-"""
+rustup that installs no toolchain on its own. The commands are read from the README's ```console
+blocks and from what cookiecutter prints, so a README and its test cannot drift apart; they run in
+a POSIX shell (Git's bash on Windows), from the folder a reader would be in."""
 
 from __future__ import annotations
 
@@ -38,9 +35,8 @@ def test_every_command_of_the_rendered_readme_runs_as_written(
     blocks = doc_blocks(project / "README.md")
     (uv_block,) = [block for block in blocks if "\nuv sync\n" in block]
     if layout == "mixed":  # in a copy of its own: uv makes its own .venv
-        out = shell(
-            uv_block, shutil.copytree(project, project.parent / "uv"), uv_env(**rustup_installs_nothing)
-        )
+        copy = shutil.copytree(project, project.parent / "uv")
+        out = shell(uv_block, copy, uv_env(**rustup_installs_nothing))
         assert "fibo(35) = 9227465" in out and passed(out)
     out = shell("\n".join(b for b in blocks if b != uv_block), project, build_env(**rustup_installs_nothing))
     assert "fibo(35) = 9227465" in out and passed(out)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,11 +14,13 @@ import tomllib
 import trove_classifiers
 import yaml
 
-from conftest import CONFIG, MENUS, PINS, QUESTIONS, TEMPLATE, Variant, answers, read_toml, variants
+from conftest import CONFIG, MENUS, PINS, QUESTIONS, TEMPLATE, Variant, answers, read_toml, run, variants
+
+Project = tuple[dict[str, str], Path]
 
 
 @pytest.fixture(params=variants())
-def project(request: pytest.FixtureRequest, rendered: Callable[..., Path]) -> tuple[dict[str, str], Path]:
+def project(request: pytest.FixtureRequest, rendered: Callable[..., Path]) -> Project:
     """(every answer, the project) for each row of VARIANTS, rendered once per worker."""
     variant: Variant = request.param
     return variant.all_answers, rendered(**variant.answers)
@@ -29,7 +30,7 @@ def files(project: Path) -> list[Path]:
     return sorted(p for p in project.rglob("*") if p.is_file())
 
 
-def test_no_template_syntax_is_left(project: tuple[dict[str, str], Path]) -> None:
+def test_no_template_syntax_is_left(project: Project) -> None:
     _, root = project
     leftovers = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#|cookiecutter")
     for path in files(root):
@@ -38,26 +39,19 @@ def test_no_template_syntax_is_left(project: tuple[dict[str, str], Path]) -> Non
         assert not leftovers.search(text), f"{path}: {leftovers.search(text)}"
 
 
-def test_toml_yaml_and_python_files_parse(project: tuple[dict[str, str], Path]) -> None:
-    parsers = {
-        ".toml": tomllib.loads,
-        ".yml": yaml.safe_load,
-        ".yaml": yaml.safe_load,
-        ".py": ast.parse,
-        ".pyi": ast.parse,
-    }
+def test_toml_yaml_and_python_files_parse(project: Project) -> None:
+    parsers = {".toml": tomllib.loads, ".yml": yaml.safe_load, ".yaml": yaml.safe_load}
+    parsers.update({".py": ast.parse, ".pyi": ast.parse})
     for path in files(project[1]):
         if path.suffix in parsers:
             parsers[path.suffix](path.read_text(encoding="utf-8"))
 
 
-def test_no_empty_folder_is_left(project: tuple[dict[str, str], Path]) -> None:
+def test_no_empty_folder_is_left(project: Project) -> None:
     assert [d for d, dirs, names in os.walk(project[1]) if not dirs and not names] == []
 
 
-def test_abi3_floor_sets_the_pyo3_feature_requires_python_and_classifiers(
-    project: tuple[dict[str, str], Path],
-) -> None:
+def test_abi3_floor_sets_the_pyo3_feature_requires_python_and_classifiers(project: Project) -> None:
     given, root = project
     floor, first = given["abi3_floor"], given["__min_python"]
     pyo3 = read_toml(root / "Cargo.toml")["dependencies"]["pyo3"]
@@ -73,7 +67,7 @@ def test_abi3_floor_sets_the_pyo3_feature_requires_python_and_classifiers(
     assert "Programming Language :: Python :: Free Threading :: 3 - Stable" in classifiers
 
 
-def test_uv_rebuilds_when_any_input_of_the_build_changes(project: tuple[dict[str, str], Path]) -> None:
+def test_uv_rebuilds_when_any_input_of_the_build_changes(project: Project) -> None:
     """Every file cargo and maturin read to build the extension is one of uv's cache keys."""
     _, root = project
     keys = [key["file"] for key in read_toml(root / "pyproject.toml")["tool"]["uv"]["cache-keys"]]
@@ -83,9 +77,7 @@ def test_uv_rebuilds_when_any_input_of_the_build_changes(project: tuple[dict[str
     assert [path for path in read if path not in matched] == []
 
 
-def test_module_name_names_the_library_the_binary_and_the_import(
-    project: tuple[dict[str, str], Path],
-) -> None:
+def test_module_name_names_the_library_the_binary_and_the_import(project: Project) -> None:
     given, root = project
     module = given["module_name"]
     cargo = read_toml(root / "Cargo.toml")
@@ -96,7 +88,7 @@ def test_module_name_names_the_library_the_binary_and_the_import(
     assert f"import {module}\n" in (root / "compare.py").read_text(encoding="utf-8")
 
 
-def test_layout_places_the_stub_where_type_checkers_look(project: tuple[dict[str, str], Path]) -> None:
+def test_layout_places_the_stub_where_type_checkers_look(project: Project) -> None:
     given, root = project
     module = given["module_name"]
     maturin = read_toml(root / "pyproject.toml")["tool"]["maturin"]
@@ -113,7 +105,7 @@ def test_layout_places_the_stub_where_type_checkers_look(project: tuple[dict[str
         assert f'#[pyo3::pymodule(name = "{module}")]' in lib_rs
 
 
-def test_license_answer_chooses_license_files_and_metadata(project: tuple[dict[str, str], Path]) -> None:
+def test_license_answer_chooses_license_files_and_metadata(project: Project) -> None:
     given, root = project
     license_ = given["license"]
     expected = {"none": [], "MIT OR Apache-2.0": ["LICENSE-APACHE", "LICENSE-MIT"]}.get(license_, ["LICENSE"])
@@ -123,12 +115,12 @@ def test_license_answer_chooses_license_files_and_metadata(project: tuple[dict[s
     assert cargo.get("license") == pyproject.get("license") == (None if license_ == "none" else license_)
 
 
-def test_github_actions_answer_chooses_the_workflows(project: tuple[dict[str, str], Path]) -> None:
+def test_github_actions_answer_chooses_the_workflows(project: Project) -> None:
     given, root = project
     assert (root / ".github").exists() == (given["github_actions"] == "yes")
 
 
-def test_version_is_written_once_and_metadata_agrees(project: tuple[dict[str, str], Path]) -> None:
+def test_version_is_written_once_and_metadata_agrees(project: Project) -> None:
     given, root = project
     cargo = read_toml(root / "Cargo.toml")["package"]
     pyproject = read_toml(root / "pyproject.toml")["project"]
@@ -167,15 +159,11 @@ def test_every_question_has_a_label_and_every_menu_choice_a_label_of_its_own() -
 
 
 def test_every_question_is_in_the_readmes_table_with_its_default() -> None:
-    table = dict(
-        re.findall(r"^\| `(\w+)` \| ([^|]+) \|", (TEMPLATE / "README.md").read_text(encoding="utf-8"), re.M)
-    )
+    readme = (TEMPLATE / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\w+)` \| ([^|]+) \|", readme, re.M))
     assert list(table) == list(QUESTIONS)
     for name, choices in MENUS.items():
         assert table[name].strip() == f"`{choices[0]}`", name
-
-
-HOSTILE_COOKIECUTTER = "default_context:\n  module_name: hostile\n  license: none\n"
 
 
 def test_the_quick_renders_ignore_the_users_own_configuration(tmp_path: Path) -> None:
@@ -183,31 +171,19 @@ def test_the_quick_renders_ignore_the_users_own_configuration(tmp_path: Path) ->
     nothing the suite renders: the renders of this module and of the engines' comparisons run
     in a pytest of their own with hostile settings in every place the tools read."""
     home = tmp_path / "home"
-    (home / ".config" / "copier").mkdir(parents=True)
-    (home / ".cookiecutterrc").write_text(HOSTILE_COOKIECUTTER, encoding="utf-8")
-    (home / "hostile.yaml").write_text(HOSTILE_COOKIECUTTER, encoding="utf-8")
-    copier = "defaults:\n  module_name: hostile\n  license: none\n"
-    (home / ".config" / "copier" / "settings.yml").write_text(copier, encoding="utf-8")
-    (home / ".gitconfig").write_text(
-        "[commit]\n\tgpgsign = true\n[init]\n\tdefaultBranch = hostile\n", encoding="utf-8"
-    )
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COPIER_", "GIT_CONFIG"))},
-        "HOME": str(home),
-        "USERPROFILE": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "COOKIECUTTER_CONFIG": str(home / "hostile.yaml"),
-        "COPIER_SETTINGS_PATH": str(home / ".config" / "copier" / "settings.yml"),
-    }
+    copier = home / ".config" / "copier" / "settings.yml"
+    copier.parent.mkdir(parents=True)
+    copier.write_text("defaults:\n  module_name: hostile\n  license: none\n", encoding="utf-8")
+    cookiecutter = "default_context:\n  module_name: hostile\n  license: none\n"
+    (home / ".cookiecutterrc").write_text(cookiecutter, encoding="utf-8")
+    (home / "hostile.yaml").write_text(cookiecutter, encoding="utf-8")
+    git = "[commit]\n\tgpgsign = true\n[init]\n\tdefaultBranch = hostile\n"
+    (home / ".gitconfig").write_text(git, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COPIER_", "GIT_CONFIG"))}
+    env.update(HOME=str(home), USERPROFILE=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    env.update(COOKIECUTTER_CONFIG=str(home / "hostile.yaml"), COPIER_SETTINGS_PATH=str(copier))
     modules = ["tests/test_render.py", "tests/test_copier.py", "tests/test_validation.py"]
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n0", "-q", "-m", "defaults and not build", *modules],
-        cwd=TEMPLATE,
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=600,
-        check=False,
-    )
+    pytest_ = [sys.executable, "-m", "pytest", "-n0", "-q", "-m", "defaults and not build"]
+    proc = run([*pytest_, *modules], cwd=TEMPLATE, env=env, timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert re.search(r"\b[1-9]\d* passed", proc.stdout)

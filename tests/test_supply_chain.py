@@ -1,10 +1,5 @@
-"""What goes into a release, and who can check it.
-
-cargo-deny's policy (deny.toml) passes on every variant and refuses a git source, a licence
-off the list, a wildcard version and a known advisory, each by name. The RELEASING.md's rebuild
-commands give the same bytes from any clone; the wheel's SBOM names every crate compiled into
-the extension and the project itself; the sdist holds exactly the project, in git or not.
-"""
+"""What goes into a release, and who can check it: cargo-deny's policy (deny.toml), the
+RELEASING.md's rebuild from any clone, the wheel's SBOM and the sdist."""
 
 from __future__ import annotations
 
@@ -45,13 +40,15 @@ from conftest import (
 
 pytestmark = pytest.mark.build
 
+Deny = Callable[..., subprocess.CompletedProcess[str]]
+
 # cargo-deny keeps each advisory database in a folder named after its URL (the default URL's,
 # for the RustSec database, is this one); a copy there is what `--offline` reads.
 ADVISORY_DB_FOLDER = "advisory-db-3157b0e258782691"
 
 
 @pytest.fixture(scope="session")
-def cargo_deny() -> Callable[..., subprocess.CompletedProcess[str]]:
+def cargo_deny() -> Deny:
     """`cargo deny ...` in a project, at the pinned version that .ci/run installs."""
     proc = run(["cargo", "deny", "--version"], cwd=TEMPLATE, check=False)
     wanted = f"cargo-deny {PINS['cargo_deny']}"
@@ -63,29 +60,18 @@ def cargo_deny() -> Callable[..., subprocess.CompletedProcess[str]]:
         pytest.skip(message)
 
     def deny(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [tool("cargo"), "deny", *args],
-            cwd=project,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,  # cargo-deny prints its summary to stdout, the rest to stderr
-            encoding="utf-8",
-            errors="replace",
-            env=build_env(),
-            timeout=300,
-            check=False,
-        )
+        # cargo-deny prints its summary to stdout, the rest to stderr: one stream, in order.
+        merged = dict(stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", errors="replace")
+        command = [tool("cargo"), "deny", *args]
+        return subprocess.run(command, cwd=project, env=build_env(), timeout=300, check=False, **merged)
 
     return deny
 
 
 # --- cargo-deny ---------------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize("variant", variants())
 def test_the_offline_checks_pass_on_every_variant(
-    rendered: Callable[..., Path],
-    cargo_deny: Callable[..., subprocess.CompletedProcess[str]],
-    variant: Variant,
+    rendered: Callable[..., Path], cargo_deny: Deny, variant: Variant
 ) -> None:
     project = rendered(**variant.answers)
     proc = cargo_deny(project, "--locked", "check", "licenses", "bans", "sources")
@@ -93,53 +79,42 @@ def test_the_offline_checks_pass_on_every_variant(
     assert "bans ok, licenses ok, sources ok" in proc.stdout
 
 
-def add_dependency(project: Path, line: str) -> None:
-    manifest = project / "Cargo.toml"
-    text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace("[dependencies]\n", f"[dependencies]\n{line}\n", 1), encoding="utf-8")
+def edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def helper_crate(folder: Path, licence: str) -> Path:
-    (folder / "src").mkdir(parents=True)
-    (folder / "src" / "lib.rs").write_text("", encoding="utf-8")
-    (folder / "Cargo.toml").write_text(
-        f'[package]\nname = "helper"\nversion = "0.1.0"\nedition = "2021"\nlicense = "{licence}"\n',
-        encoding="utf-8",
-    )
-    return folder
+def depend(project: Path, licence: str, source: str) -> None:
+    """Make the project depend on a crate `helper` of that licence, in git beside it, by `source`:
+    "git" (its URL) or "path" (its folder)."""
+    helper = project.parent / "helper"
+    (helper / "src").mkdir(parents=True)
+    (helper / "src" / "lib.rs").write_text("", encoding="utf-8")
+    manifest = f'[package]\nname = "helper"\nversion = "0.1.0"\nedition = "2021"\nlicense = "{licence}"\n'
+    (helper / "Cargo.toml").write_text(manifest, encoding="utf-8")
+    commit_all(helper, "helper")
+    where = helper.as_uri() if source == "git" else helper.as_posix()
+    line = f'helper = {{ {source} = "{where}", version = "0.1.0" }}'
+    edit(project / "Cargo.toml", "[dependencies]\n", f"[dependencies]\n{line}\n")
 
 
-def git_dependency(project: Path) -> None:
-    repo = helper_crate(project.parent / "helper-git", "MIT")
-    commit_all(repo, "helper")
-    add_dependency(project, f'helper = {{ git = "{repo.as_uri()}", version = "0.1.0" }}')
+def wildcard_pyo3(project: Path) -> None:
+    edit(project / "Cargo.toml", f'pyo3 = {{ version = "{PINS["pyo3"]}"', 'pyo3 = { version = "*"')
 
 
-def gpl_dependency(project: Path) -> None:
-    helper_crate(project / "helper", "GPL-3.0-only")
-    add_dependency(project, 'helper = { path = "helper", version = "0.1.0" }')
-
-
-def wildcard_dependency(project: Path) -> None:
-    manifest = project / "Cargo.toml"
-    text = manifest.read_text(encoding="utf-8")
-    pinned = f'pyo3 = {{ version = "{PINS["pyo3"]}"'
-    assert pinned in text
-    manifest.write_text(text.replace(pinned, 'pyo3 = { version = "*"'), encoding="utf-8")
-
-
-MUTATIONS = {
-    "a git dependency": (git_dependency, "sources", "error[source-not-allowed]: detected 'git' source"),
-    "a licence off the list": (gpl_dependency, "licenses", "GPL-3.0-only"),
-    "a wildcard version": (wildcard_dependency, "bans", "error[wildcard]: found 1 wildcard dependency"),
-}
-
-
-@pytest.mark.parametrize("mutation", list(MUTATIONS))
+@pytest.mark.parametrize(
+    ("mutate", "check", "cause"),
+    [
+        (lambda p: depend(p, "MIT", "git"), "sources", "error[source-not-allowed]: detected 'git' source"),
+        (lambda p: depend(p, "GPL-3.0-only", "path"), "licenses", "GPL-3.0-only"),
+        (wildcard_pyo3, "bans", "error[wildcard]: found 1 wildcard dependency"),
+    ],
+    ids=["a git dependency", "a licence off the list", "a wildcard version"],
+)
 def test_the_check_refuses_and_names_the_cause(
-    bake: Callable[..., Path], cargo_deny: Callable[..., subprocess.CompletedProcess[str]], mutation: str
+    bake: Callable[..., Path], cargo_deny: Deny, mutate: Callable[[Path], None], check: str, cause: str
 ) -> None:
-    mutate, check, cause = MUTATIONS[mutation]
     project = bake()
     mutate(project)
     proc = cargo_deny(project, "check", "licenses", "bans", "sources")
@@ -148,9 +123,10 @@ def test_the_check_refuses_and_names_the_cause(
     assert f"{check} FAILED" in proc.stdout
 
 
-def seeded_advisory_db(root: Path, patched: str) -> Path:
-    """A copy of the RustSec database holding one advisory against PyO3, where cargo-deny looks."""
-    source = root / "advisory-source"
+def use_seeded_advisory_db(project: Path, patched: str) -> None:
+    """Point the project's deny.toml at a local copy of the RustSec database whose one advisory,
+    against PyO3, is patched in the versions `patched`."""
+    source = project.parent / "advisory-source"
     advisory = source / "crates" / "pyo3" / "RUSTSEC-2026-0176.md"
     advisory.parent.mkdir(parents=True)
     advisory.write_text(
@@ -162,21 +138,9 @@ def seeded_advisory_db(root: Path, patched: str) -> Path:
         encoding="utf-8",
     )
     commit_all(source, "advisory")
-    db = root / "advisory-dbs"
-    db.mkdir()
-    git(root, "clone", "-q", str(source), str(db / ADVISORY_DB_FOLDER))
-    return db
-
-
-def use_seeded_advisory_db(project: Path, patched: str) -> None:
-    """Point the project's deny.toml at a local advisory database whose one advisory, against
-    PyO3, is patched in the versions `patched`."""
-    db = seeded_advisory_db(project.parent, patched)
-    config = project / "deny.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("[advisories]\n", f"[advisories]\ndb-path = '{db}'\n", 1), encoding="utf-8"
-    )
+    db = project.parent / "advisory-dbs"
+    git(project.parent, "clone", "-q", str(source), str(db / ADVISORY_DB_FOLDER))
+    edit(project / "deny.toml", "[advisories]\n", f"[advisories]\ndb-path = '{db}'\n")
 
 
 @pytest.mark.parametrize(
@@ -185,10 +149,7 @@ def use_seeded_advisory_db(project: Path, patched: str) -> None:
     ids=["fixed in the locked pyo3", "not fixed"],
 )
 def test_the_advisories_section_refuses_a_locked_crate_with_an_advisory(
-    bake: Callable[..., Path],
-    cargo_deny: Callable[..., subprocess.CompletedProcess[str]],
-    patched: str,
-    fails: bool,
+    bake: Callable[..., Path], cargo_deny: Deny, patched: str, fails: bool
 ) -> None:
     """The database lives on GitHub, out of reach here: a local copy with one advisory shows the
     rendered [advisories] section is valid and refuses what it should."""
@@ -210,19 +171,12 @@ def releasing_block(project: Path, first_line: str) -> str:
     return block
 
 
-def test_the_releasing_guides_cargo_deny_commands_run(
-    bake: Callable[..., Path], cargo_deny: Callable[..., subprocess.CompletedProcess[str]]
-) -> None:
+def test_the_releasing_guides_cargo_deny_commands_run(bake: Callable[..., Path], cargo_deny: Deny) -> None:
     """As written, but `cargo deny check` (all four), whose advisory database is on GitHub, runs
     offline against an empty local copy of it."""
     project = bake()
     install, check_all, offline = releasing_block(project, "cargo install").strip().splitlines()
-    assert install.split("#")[0].split() == [
-        "cargo",
-        "install",
-        "--locked",
-        f"cargo-deny@{PINS['cargo_deny']}",
-    ]
+    assert install.split("#")[0].split() == f"cargo install --locked cargo-deny@{PINS['cargo_deny']}".split()
     run(install.split("#")[0].split(), cwd=project)  # already installed: cargo says so and stops
     proc = cargo_deny(project, *offline.split("#")[0].split()[2:])
     assert proc.returncode == 0, proc.stdout
@@ -234,16 +188,14 @@ def test_the_releasing_guides_cargo_deny_commands_run(
 
 
 # --- A release, rebuilt from two clones ---------------------------------------------------------
-
-
 @dataclass
 class Rebuild:
     project: Path  # the rendered project, as a git repository with its release tag
     dists: list[Path]  # what the RELEASING.md's commands built, once from each of two clones
     printed: list[str]  # what they printed
 
-    def files(self, n: int) -> dict[str, bytes]:
-        return {path.name: path.read_bytes() for path in sorted(self.dists[n].iterdir())}
+    def hashes(self, n: int) -> dict[str, str]:
+        return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in self.dists[n].iterdir()}
 
 
 @pytest.fixture(scope="module")
@@ -265,28 +217,19 @@ def rebuild(tmp_path_factory: pytest.TempPathFactory) -> Rebuild:
     dists, printed = [], []
     for n, origin in enumerate([project, elsewhere]):
         shutil.rmtree(build_dir, ignore_errors=True)
-        script = block.replace(url, origin.as_posix())
+        script = "set -e\n" + block.replace(url, origin.as_posix())
         target = tmp_path_factory.mktemp(f"target-{n}")
-        proc = run(
-            [posix_shell(), "-c", f"set -e\n{script}"],
-            cwd=origin.parent,
-            env=with_tools({**build_env(), "CARGO_TARGET_DIR": str(target)}, "maturin"),
-        )
-        dists.append(tmp_path_factory.mktemp(f"dist-{n}"))
-        for built in (build_dir / "dist").iterdir():
-            shutil.copy2(built, dists[-1])
-        printed.append(proc.stdout)
+        env = with_tools({**build_env(), "CARGO_TARGET_DIR": str(target)}, "maturin")
+        printed.append(run([posix_shell(), "-c", script], origin.parent, env).stdout)
+        dists.append(shutil.copytree(build_dir / "dist", tmp_path_factory.mktemp(f"dist-{n}") / "dist"))
         shutil.rmtree(build_dir)
         shutil.rmtree(target)
     return Rebuild(project=project, dists=dists, printed=printed)
 
 
 def test_the_releasing_guides_rebuild_gives_the_same_wheel_and_sdist_from_any_clone(rebuild: Rebuild) -> None:
-    first, second = rebuild.files(0), rebuild.files(1)
-    assert sorted(first) == sorted(second)
-    assert sorted(name.rsplit(".", 1)[-1] for name in first) == ["gz", "whl"]
-    for name in first:
-        assert hashlib.sha256(first[name]).hexdigest() == hashlib.sha256(second[name]).hexdigest(), name
+    assert sorted(name.rsplit(".", 1)[-1] for name in rebuild.hashes(0)) == ["gz", "whl"]
+    assert rebuild.hashes(0) == rebuild.hashes(1)
     # and `pip hash` printed each file's hash, the same both times
     hashes = [re.findall(r"--hash=sha256:([0-9a-f]{64})", printed) for printed in rebuild.printed]
     assert len(hashes[0]) == 2 and hashes[0] == hashes[1]
@@ -301,21 +244,12 @@ def test_the_sbom_lists_the_project_and_every_crate_compiled_in_and_no_path_of_t
     (wheel,) = [shutil.copy2(w, tmp_path / "dist") for w in rebuild.dists[0].glob("*.whl")]
     command = releasing_block(rebuild.project, "python3 -c").strip()
     listed = run([posix_shell(), "-c", command], cwd=tmp_path, env=with_tools(build_env(), "python3")).stdout
-    tree = [
-        "cargo",
-        "tree",
-        "--locked",
-        "--features",
-        "python",
-        "-e",
-        "normal,no-proc-macro",
-        "--prefix",
-        "none",
-    ]
-    out = run([*tree, "--format", "{p}"], cwd=rebuild.project).stdout
+    tree = "cargo tree --locked --features python -e normal,no-proc-macro --prefix none --format {p}".split()
+    out = run(tree, cwd=rebuild.project).stdout
     compiled = {" ".join(line.split()[:2]).replace(" v", " ") for line in out.splitlines() if line.strip()}
-    assert {f"pyo3 {PINS['pyo3']}", f"pyo3-ffi {PINS['pyo3']}"} <= set(compiled) - {"rebuild-check 0.1.0"}
-    assert set(compiled) - {"rebuild-check 0.1.0"} <= set(listed.splitlines())
+    compiled -= {"rebuild-check 0.1.0"}
+    assert {f"pyo3 {PINS['pyo3']}", f"pyo3-ffi {PINS['pyo3']}"} <= compiled
+    assert compiled <= set(listed.splitlines())
     lock = (rebuild.project / "Cargo.lock").read_text(encoding="utf-8")
     locked = {f"{n} {v}" for n, v in re.findall(r'name = "([^"]+)"\nversion = "([^"]+)"', lock)}
     assert set(listed.splitlines()) <= locked  # each at its locked version
@@ -333,7 +267,6 @@ def test_the_sbom_lists_the_project_and_every_crate_compiled_in_and_no_path_of_t
 
 
 # --- The sdist ----------------------------------------------------------------------------------
-
 # What a rendered project has that its sdist leaves out: the repository's own settings.
 NOT_IN_SDIST = {".github", ".gitignore", ".pre-commit-config.yaml"}
 
@@ -343,22 +276,15 @@ def test_the_sdist_holds_exactly_the_project_after_a_build(
     bake: Callable[..., Path], tmp_path: Path, in_git: bool
 ) -> None:
     project = bake()
-    expected = {
-        path.relative_to(project).as_posix()
-        for path in project.rglob("*")
-        if path.is_file() and path.relative_to(project).parts[0] not in NOT_IN_SDIST
-    } | {"PKG-INFO"}
+    files = [path.relative_to(project) for path in project.rglob("*") if path.is_file()]
+    expected = {file.as_posix() for file in files if file.parts[0] not in NOT_IN_SDIST} | {"PKG-INFO"}
     if in_git:
         commit_all(project, "project")
     # What a build and a session leave behind: dist/ (a wheel and an sdist), target/, .venv/, .nox/.
     run(["maturin", "sdist", "--out", "dist"], cwd=project)
     (project / "dist" / "rust_in_python-0.1.0-cp310-abi3-manylinux_2_34_x86_64.whl").write_bytes(b"a wheel")
-    for left in [
-        "target/release/libfibo_rust.so",
-        ".venv/pyvenv.cfg",
-        ".nox/tests/pyvenv.cfg",
-        "build/lib/x.py",
-    ]:
+    left_behind = "target/release/libfibo_rust.so .venv/pyvenv.cfg .nox/tests/pyvenv.cfg build/lib/x.py"
+    for left in left_behind.split():
         (project / left).parent.mkdir(parents=True, exist_ok=True)
         (project / left).write_text("left behind\n", encoding="utf-8")
     run(["maturin", "sdist", "--out", tmp_path], cwd=project)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, MENUS, QUESTIONS, TEMPLATE, child_env, posix_shell, read_toml, with_tools
+from conftest import CONFIG, MENUS, QUESTIONS, TEMPLATE, child_env, posix_shell, read_toml, run, with_tools
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives a POSIX pseudo-terminal (not on Windows)")
 
@@ -98,18 +98,7 @@ def test_a_bad_module_name_stops_with_our_message_and_the_printed_command_render
     assert list(tmp_path.iterdir()) == []
     (command,) = re.findall(r"^ *(cookiecutter .*# replaced: module_name)\s*$", screen, re.M)
     assert "abi3_floor=3.12" in command and "'project_name=Fast Fib'" in command
-
-    shell = pexpect.spawn(
-        posix_shell(),
-        ["-c", command],
-        cwd=str(tmp_path),
-        env=with_tools(child_env(), "cookiecutter"),
-        encoding="utf-8",
-        timeout=120,
-    )
-    shell.expect(pexpect.EOF)
-    shell.close()
-    assert shell.exitstatus == 0, shell.before
+    run([posix_shell(), "-c", command], cwd=tmp_path, env=with_tools(child_env(), "cookiecutter"))
     cargo = read_toml(tmp_path / "fast-fib" / "Cargo.toml")
     assert cargo["lib"]["name"] == "my_mod"
     assert cargo["dependencies"]["pyo3"]["features"] == ["abi3-py312"]

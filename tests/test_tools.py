@@ -1,9 +1,6 @@
 """The tools users reach for work with the template and what it renders: the template README's
 commands (uvx or a venv, on a Python that refuses installs outside a venv), cruft, copier, and uv's
-rebuild after a Rust edit.
-
-Slow: each builds the extension for real.
-"""
+rebuild after a Rust edit. Slow: each builds the extension for real."""
 
 from __future__ import annotations
 
@@ -41,19 +38,11 @@ pytestmark = pytest.mark.build
 PLACEHOLDER = "gh:<owner>/rust-in-python"
 
 
-def readme_commands() -> dict[str, str]:
-    """The template README's console blocks that render a project, keyed by their first word."""
-    return {
-        block.split()[0]: block
-        for block in doc_blocks(TEMPLATE / "README.md")
-        if "tests/requirements.txt" not in block and "copier" not in block
-    }
-
-
-def readme_test_commands() -> dict[str, str]:
-    """The template README's commands that run its test suite, keyed by their first word."""
-    blocks = [b.strip() for b in doc_blocks(TEMPLATE / "README.md") if "tests/requirements.txt" in b]
-    return {block.split()[0]: block for block in blocks}
+def readme_block(first_word: str, holding: str) -> str:
+    """The one console block of the template README that starts with `first_word` and holds `holding`."""
+    blocks = doc_blocks(TEMPLATE / "README.md")
+    (block,) = [b.strip() for b in blocks if b.split()[0] == first_word and holding in b]
+    return block
 
 
 def externally_managed_python() -> Path | None:
@@ -103,7 +92,7 @@ def test_the_template_readme_renders_and_runs_the_default_project_from_a_clean_f
 ) -> None:
     clean = tmp_path / "clean"
     clean.mkdir()
-    out = shell(as_written(readme_commands()[first_word], template_repo), clean, newcomer_env)
+    out = shell(as_written(readme_block(first_word, "compare.py"), template_repo), clean, newcomer_env)
     assert "fibo(35) = 9227465" in out
     assert re.search(r"\| Rust extension +\| +\d+\.\d+ \| +\d+\.\dx \|", out)
 
@@ -155,7 +144,8 @@ def test_the_readme_test_command_runs_as_written_from_a_clean_clone(
     default project (local_extensions and the hooks load), since the suite itself runs the rest."""
     git(tmp_path, "clone", "-q", str(template_repo), str(tmp_path / "clone"))
     env = {k: v for k, v in newcomer_env.items() if not k.startswith("PYTEST_")}
-    command = readme_test_commands()[first_word] + ' -m "not build" tests/test_render.py -k defaults'
+    command = readme_block(first_word, "requirements.txt")
+    command += ' -m "not build" tests/test_render.py -k defaults'
     out = shell(command, tmp_path / "clone", env, timeout=900)
     summary = re.findall(r"^=+ (.* in [\d.]+s.*) =+$", out, re.M)
     assert summary and re.fullmatch(r"[1-9]\d* passed(, \d+ deselected)? in .*", summary[-1]), out[-3000:]
@@ -186,25 +176,16 @@ def test_cruft_commands_of_the_readme_render_the_same_project_and_find_it_curren
 
 def test_uv_run_rebuilds_after_a_rust_edit(bake: Callable[..., Path]) -> None:
     project = bake(module_name="uv_edit")
-    probe = [
-        "uv",
-        "run",
-        "python",
-        "-c",
-        "import uv_edit\ntry: uv_edit.fibo(0)\nexcept ValueError as e: print(e)",
-    ]
+    code = "import uv_edit\ntry: uv_edit.fibo(0)\nexcept ValueError as e: print(e)"
+    probe = ["uv", "run", "python", "-c", code]
     run(["uv", "sync"], cwd=project, env=uv_env())
     assert "positive integer" in run(probe, cwd=project, env=uv_env()).stdout
     lib = project / "src" / "lib.rs"
-    lib.write_text(
-        lib.read_text(encoding="utf-8").replace("n must be a positive", "n must be a natural"), "utf-8"
-    )
+    lib.write_text(lib.read_text(encoding="utf-8").replace("be a positive", "be a natural"), "utf-8")
     assert "n must be a natural integer" in run(probe, cwd=project, env=uv_env()).stdout
 
 
 # --- The README's copier commands, as written -------------------------------------------------------
-
-
 def readme_copier_commands() -> dict[str, str]:
     """The README's copier commands, keyed by what they do: copy with uvx, copy in a venv, update."""
     blocks = [b.strip() for b in doc_blocks(TEMPLATE / "README.md") if "copier " in b]

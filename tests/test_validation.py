@@ -6,9 +6,8 @@ import json
 import os
 import shlex
 import shutil
-import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,62 +26,62 @@ from conftest import (
     child_env,
     posix_shell,
     read_toml,
+    run,
     tool,
 )
 
-# Answers typed as text (the choice questions are menus): words the message must contain, and the
-# valid example it gives, close to what was typed.
+# Answers typed as text (the choice questions are menus): words the message must contain, and bad
+# answers, each with the valid example the message gives, close to what was typed.
 INVALID_TEXT_ANSWERS = [
-    ("module_name", "Fibo", "lowercase snake_case", "fibo"),
-    ("module_name", "my-mod", "lowercase snake_case", "my_mod"),
-    ("module_name", "Fast Fib", "lowercase snake_case", "fast_fib"),
-    ("module_name", "2fast", "lowercase snake_case", "fast"),
-    ("module_name", "_fibo", "lowercase snake_case", "fibo"),
-    ("module_name", "fïbo", "lowercase snake_case", "f_bo"),
-    ("module_name", "!!!", "lowercase snake_case", "fibo_rust"),
-    ("module_name", "", "lowercase snake_case", "fibo_rust"),
-    ("module_name", "class", "Python keyword", "class_rs"),
-    ("module_name", "match", "Rust keyword", "match_rs"),
-    ("module_name", "type", "Rust keyword", "type_rs"),
-    ("module_name", "gen", "Rust keyword", "gen_rs"),
-    ("module_name", "core", "Cargo refuses", "core_rs"),
-    ("module_name", "proc_macro", "Cargo refuses", "proc_macro_rs"),
-    ("module_name", "json", "standard-library module", "json_rs"),
-    ("module_name", "pyo3", "depends on", "pyo3_rs"),
-    ("module_name", "pytest", "depends on", "pytest_rs"),
-    ("module_name", "compare", "would shadow", "compare_rs"),
-    ("project_slug", "../escape", "no spaces, dots, slashes", "escape"),
-    ("project_slug", "a/b", "no spaces, dots, slashes", "a-b"),
-    ("project_slug", "My Project", "no spaces, dots, slashes", "my-project"),
-    ("project_slug", "my--project", "single hyphens", "my-project"),
-    ("project_slug", "-x", "starting with a letter", "x"),
-    ("project_slug", "con", "reserved device name on Windows", "con-rs"),
-    ("project_slug", "lpt1", "reserved device name on Windows", "lpt1-rs"),
-    ("version", "1.0", "MAJOR.MINOR.PATCH", "1.0.0"),
-    ("version", "v1.2.3", "MAJOR.MINOR.PATCH", "1.2.3"),
-    ("version", "01.2.0", "MAJOR.MINOR.PATCH", "1.2.0"),
-    ("version", "1.2.3-beta", "MAJOR.MINOR.PATCH", "1.2.3"),
-    ("version", "1.2.3.4", "MAJOR.MINOR.PATCH", "1.2.3"),
-    ("version", "2", "MAJOR.MINOR.PATCH", "2.0.0"),
-    ("version", "latest", "MAJOR.MINOR.PATCH", "0.1.0"),
-    ("author_email", "Ada <ada@example.org>", "name@domain.tld", "ada@example.org"),
-    ("author_email", "mailto:ada@example.org.", "name@domain.tld", "ada@example.org"),
-    ("author_email", "ada@localhost", "name@domain.tld", "you@example.com"),
-    ("author_email", "a@b", "name@domain.tld", "you@example.com"),
-    ("project_name", "   ", "must not be empty", "Rust in Python"),
-    ("project_name", "Fast\nFib", "single line", "Fast Fib"),
-    ("author_name", "Lovelace, Ada", "comma", "Lovelace Ada"),
-    ("author_name", "Ada\tLovelace\n", "single line", "Ada Lovelace"),
-    ("description", "Fast.\r\nVery fast.", "single line", "Fast. Very fast."),
+    (field, value, rule, example)
+    for field, rule, examples in [
+        ("module_name", "lowercase snake_case", {"Fibo": "fibo", "my-mod": "my_mod", "Fast Fib": "fast_fib"}),
+        ("module_name", "lowercase snake_case", {"2fast": "fast", "_fibo": "fibo", "fïbo": "f_bo"}),
+        ("module_name", "lowercase snake_case", {"!!!": "fibo_rust", "": "fibo_rust"}),
+        ("module_name", "Python keyword", {"class": "class_rs"}),
+        ("module_name", "Rust keyword", {"match": "match_rs", "type": "type_rs", "gen": "gen_rs"}),
+        ("module_name", "Cargo refuses", {"core": "core_rs", "proc_macro": "proc_macro_rs"}),
+        ("module_name", "standard-library module", {"json": "json_rs"}),
+        ("module_name", "depends on", {"pyo3": "pyo3_rs", "pytest": "pytest_rs"}),
+        ("module_name", "would shadow", {"compare": "compare_rs"}),
+        ("project_slug", "no spaces, dots, slashes", {"../escape": "escape", "a/b": "a-b"}),
+        ("project_slug", "no spaces, dots, slashes", {"My Project": "my-project"}),
+        ("project_slug", "single hyphens", {"my--project": "my-project"}),
+        ("project_slug", "starting with a letter", {"-x": "x"}),
+        ("project_slug", "reserved device name on Windows", {"con": "con-rs", "lpt1": "lpt1-rs"}),
+        ("version", "MAJOR.MINOR.PATCH", {"1.0": "1.0.0", "v1.2.3": "1.2.3", "01.2.0": "1.2.0"}),
+        ("version", "MAJOR.MINOR.PATCH", {"1.2.3-beta": "1.2.3", "1.2.3.4": "1.2.3", "2": "2.0.0"}),
+        ("version", "MAJOR.MINOR.PATCH", {"latest": "0.1.0"}),
+        ("author_email", "name@domain.tld", {"Ada <ada@example.org>": "ada@example.org"}),
+        ("author_email", "name@domain.tld", {"mailto:ada@example.org.": "ada@example.org"}),
+        ("author_email", "name@domain.tld", {"ada@localhost": "you@example.com", "a@b": "you@example.com"}),
+        ("project_name", "must not be empty", {"   ": "Rust in Python"}),
+        ("project_name", "single line", {"Fast\nFib": "Fast Fib"}),
+        ("author_name", "comma", {"Lovelace, Ada": "Lovelace Ada"}),
+        ("author_name", "single line", {"Ada\tLovelace\n": "Ada Lovelace"}),
+        ("description", "single line", {"Fast.\r\nVery fast.": "Fast. Very fast."}),
+    ]
+    for value, example in examples.items()
 ]
+
+
+def pairs(**table: Sequence[str]) -> list[tuple[str, str]]:
+    return [(field, value) for field, values in table.items() for value in values]
+
+
 # Values a replay file or cruft could carry for a menu question.
-INVALID_CHOICES = [
-    ("abi3_floor", "3.9"),
-    ("abi3_floor", "py310"),
-    ("layout", "src"),
-    ("license", "GPL-3.0"),
-    ("github_actions", "maybe"),
-]
+INVALID_CHOICES = pairs(
+    abi3_floor=["3.9", "py310"], layout=["src"], license=["GPL-3.0"], github_actions=["maybe"]
+)
+VALID_ANSWERS = pairs(
+    module_name=["fast_fib2", "my_module_", "case"],
+    project_slug=["a", "fast-fib-2"],
+    author_email=["", "first.last+tag@sub.example.org"],
+    version=["10.20.30"],
+    description=[""],
+    author_name=['Zoë "Z" O\'Brien 🦀'],
+    **MENUS,
+)
 
 
 def validate(field: str, value: object) -> list[Any]:
@@ -107,22 +106,7 @@ def test_hook_rejects_a_value_outside_the_menu(field: str, value: str) -> None:
     assert validate(field, problem.example) == []
 
 
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [
-        ("module_name", "fast_fib2"),
-        ("module_name", "my_module_"),
-        ("module_name", "case"),
-        ("project_slug", "a"),
-        ("project_slug", "fast-fib-2"),
-        ("author_email", ""),
-        ("author_email", "first.last+tag@sub.example.org"),
-        ("version", "10.20.30"),
-        *((name, choice) for name, choices in MENUS.items() for choice in choices),
-        ("description", ""),
-        ("author_name", 'Zoë "Z" O\'Brien 🦀'),
-    ],
-)
+@pytest.mark.parametrize(("field", "value"), VALID_ANSWERS)
 def test_rule_accepts_valid_answer(field: str, value: str) -> None:
     assert validate(field, value) == []
 
@@ -130,11 +114,10 @@ def test_rule_accepts_valid_answer(field: str, value: str) -> None:
 # What cookiecutter must refuse on the command line with our message alone, writing nothing: one
 # bad answer of each text question (the rules are tested above), slugs that are paths, and bad
 # names derived from the project's name.
-ONE_PER_QUESTION = {field: (field, value) for field, value, _, _ in INVALID_TEXT_ANSWERS}.values()
 REFUSED = [
     *(
         ([f"{f}={v}", *([] if f == "project_slug" else ["project_slug=fine"])], [f"Invalid {f} "])
-        for f, v in ONE_PER_QUESTION
+        for f, v in {f: v for f, v, _, _ in INVALID_TEXT_ANSWERS}.items()
     ),
     *(
         ([f"project_slug={slug}"], ["Invalid project_slug "])
@@ -183,10 +166,8 @@ def test_the_message_ends_with_a_command_that_keeps_every_answer_and_marks_the_r
 def expose(tool_name: str, folder: Path) -> None:
     """Put a tool the suite has into `folder`, as the user's PATH would have it."""
     found = Path(tool(tool_name))
-    if os.name == "nt":  # launchers and uv's binaries work copied; symlinks need privileges there
-        shutil.copy2(found, folder / found.name)
-    else:
-        (folder / found.name).symlink_to(found)
+    # On Windows symlinks need privileges, and launchers and uv's binaries work copied.
+    (shutil.copy2 if os.name == "nt" else os.symlink)(found, folder / found.name)
 
 
 # How the user started cookiecutter, what their shell's PATH has besides the shell, and how the
@@ -211,23 +192,11 @@ def test_the_printed_command_runs_in_the_users_shell_however_cookiecutter_was_st
     env = child_env(PATH=path, UV_PYTHON=sys.executable)
     start = shlex.join([sys.executable, "-m", "cookiecutter"]) if not tools else started_as
     typed = f"{start} {shlex.quote(str(TEMPLATE))} --no-input 'project_name=Fast Fib' module_name=my-mod"
-
-    def in_shell(command: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [posix_shell(), "-c", command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            encoding="utf-8",
-            timeout=300,
-        )
-
-    first = in_shell(typed)
+    first = run([posix_shell(), "-c", typed], cwd=tmp_path, env=env, timeout=300, check=False)
     assert first.returncode == 1, first.stdout + first.stderr
     command = printed_command(first.stdout + first.stderr)
     assert shlex.split(command)[: len(prefix)] == prefix
-    again = in_shell(command)
-    assert again.returncode == 0, again.stdout + again.stderr
+    run([posix_shell(), "-c", command], cwd=tmp_path, env=env, timeout=300)  # checked: it must succeed
     assert read_toml(tmp_path / "fast-fib" / "Cargo.toml")["lib"]["name"] == "my_mod"
 
 
@@ -246,8 +215,6 @@ def test_the_printed_command_runs_in_the_users_shell_however_cookiecutter_was_st
 def test_the_printed_command_starts_cookiecutter_the_way_the_users_shell_can(
     on_path: set[str], uv_started_it: bool, words: list[str]
 ) -> None:
-    folders = {"/py/bin", "/usr/bin"}
-
     def which(name: str, path: str) -> str | None:
         for entry in on_path:
             tool_, _, folder = entry.partition("@")
@@ -255,9 +222,9 @@ def test_the_printed_command_starts_cookiecutter_the_way_the_users_shell_can(
                 return f"{folder or '/usr/bin'}/{name}"
         return None
 
-    environ = {"PATH": os.pathsep.join(sorted(folders)), **({"UV": "/usr/bin/uv"} if uv_started_it else {})}
-    found = PRE_GEN.cookiecutter_words(environ, "/py/bin/python3", which)
-    assert found == words
+    uv = {"UV": "/usr/bin/uv"} if uv_started_it else {}
+    environ = {"PATH": os.pathsep.join(["/py/bin", "/usr/bin"]), **uv}
+    assert PRE_GEN.cookiecutter_words(environ, "/py/bin/python3", which) == words
 
 
 @pytest.mark.parametrize(("field", "value"), INVALID_CHOICES)
@@ -270,65 +237,43 @@ def test_a_value_outside_a_menu_on_the_command_line_is_refused_by_cookiecutter(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_rendering_over_an_existing_folder_is_refused_and_keeps_its_files(
-    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
-) -> None:
-    existing = tmp_path / "rust-in-python"
-    existing.mkdir()
-    (existing / "notes.txt").write_text("mine", encoding="utf-8")
-    proc = cookiecutter_cli("--no-input", str(TEMPLATE), cwd=tmp_path)
-    assert proc.returncode != 0
-    assert "already exists" in proc.stdout
-    assert [p.name for p in existing.iterdir()] == ["notes.txt"]
-    assert (existing / "notes.txt").read_text(encoding="utf-8") == "mine"
-
-
-def test_a_bad_answer_with_overwrite_keeps_the_existing_folder_untouched(
-    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [([], "already exists"), (["-f", "version=1"], "Invalid version '1'")],
+    ids=["rendering over it", "a bad answer with overwrite"],
+)
+def test_a_refused_render_keeps_an_existing_folder_untouched(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any], options: list[str], said: str
 ) -> None:
     existing = tmp_path / "rust-in-python"
     existing.mkdir()
     (existing / "Cargo.toml").write_text("mine", encoding="utf-8")
-    proc = cookiecutter_cli("--no-input", "-f", str(TEMPLATE), "version=1", cwd=tmp_path)
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), *options, cwd=tmp_path)
     assert proc.returncode != 0
+    assert said in proc.stdout
     assert [p.name for p in existing.iterdir()] == ["Cargo.toml"]
     assert (existing / "Cargo.toml").read_text(encoding="utf-8") == "mine"
 
 
-TRICKY = "Zoë \"\"\"double\"\"\" '''single''' \\back\\slash {braces} %d $HOME `tick` 🦀🚀 𝔘𝔫𝔦"
-
-
-def test_free_text_given_on_the_command_line_renders_byte_for_byte(
-    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
+@pytest.mark.parametrize(
+    ("at_prompt", "text"),
+    [
+        (False, "Zoë \"\"\"double\"\"\" '''single''' \\back\\slash {braces} %d $HOME `tick` 🦀🚀 𝔘𝔫𝔦"),
+        (True, "My {{ cookiecutter.module_name }} {% if x %} 🦀"),  # data, not template
+    ],
+    ids=["given on the command line", "typed at the prompt"],
+)
+def test_free_text_renders_byte_for_byte(
+    tmp_path: Path, cookiecutter_cli: Callable[..., Any], at_prompt: bool, text: str
 ) -> None:
-    proc = cookiecutter_cli(
-        "--no-input",
-        str(TEMPLATE),
-        f"description={TRICKY}",
-        f"author_name={TRICKY}",
-        f"project_name={TRICKY}",
-        "project_slug=tricky",
-        "module_name=tricky",
-        cwd=tmp_path,
-    )
+    given = dict.fromkeys(["project_name", "description", "author_name"], text)
+    given.update(project_slug="free", module_name="free")
+    if at_prompt:
+        proc = cookiecutter_cli(str(TEMPLATE), cwd=tmp_path, stdin=at_the_prompt(**given))
+    else:
+        proc = cookiecutter_cli("--no-input", str(TEMPLATE), *map("=".join, given.items()), cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout
-    assert_round_trip(tmp_path / "tricky", TRICKY, TRICKY, TRICKY)
-
-
-def test_text_typed_at_the_prompt_is_data_not_template(
-    tmp_path: Path, cookiecutter_cli: Callable[..., Any]
-) -> None:
-    typed = "My {{ cookiecutter.module_name }} {% if x %} 🦀"
-    stdin = at_the_prompt(
-        project_name=typed,
-        project_slug="typed",
-        module_name="typed_mod",
-        description=typed,
-        author_name=typed,
-    )
-    proc = cookiecutter_cli(str(TEMPLATE), cwd=tmp_path, stdin=stdin)
-    assert proc.returncode == 0, proc.stdout
-    assert_round_trip(tmp_path / "typed", typed, typed, typed)
+    assert_round_trip(tmp_path / "free", text, text, text)
 
 
 def at_the_prompt(**typed: str) -> str:
@@ -396,27 +341,19 @@ def test_hooks_change_nothing_when_run_again_in_a_generated_project(
     assert "Next steps" in capsys.readouterr().out
 
 
-def rust_stand_ins(folder: Path) -> Path:
-    """A folder with stand-ins for cargo and rustc, so that a test holds on a machine without Rust."""
-    folder.mkdir()
-    for name in ("cargo", "rustc"):
-        for stand_in in (folder / name, folder / f"{name}.bat"):
-            stand_in.write_text("exit 0\n", encoding="utf-8")
-            stand_in.chmod(0o755)
-    return folder
-
-
 @pytest.mark.defaults
 @pytest.mark.parametrize("with_uv", [True, False], ids=["uv on PATH", "no uv"])
 def test_a_render_prints_the_next_steps_for_the_tools_on_path_and_nothing_alarming(
     tmp_path: Path, cookiecutter_cli: Callable[..., Any], with_uv: bool
 ) -> None:
-    tools = rust_stand_ins(tmp_path / "tools")
+    tools = tmp_path / "tools"  # stand-ins for cargo and rustc, so that this holds on a machine without Rust
+    tools.mkdir()
+    for stand_in in ("cargo", "cargo.bat", "rustc", "rustc.bat"):
+        (tools / stand_in).write_text("exit 0\n", encoding="utf-8")
+        (tools / stand_in).chmod(0o755)
     if with_uv:
         expose("uv", tools)
-    work = tmp_path / "work"
-    work.mkdir()
-    proc = cookiecutter_cli("--no-input", str(TEMPLATE), cwd=work, PATH=str(tools))
+    proc = cookiecutter_cli("--no-input", str(TEMPLATE), cwd=tmp_path, PATH=str(tools))
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip() == POST_GEN.next_steps("rust-in-python", [], with_uv=with_uv)
 

@@ -26,25 +26,21 @@ def test_rendered_lock_file_is_exactly_what_cargo_writes(
 ) -> None:
     project = bake(**answers)
     rendered = (project / "Cargo.lock").read_text(encoding="utf-8")
-    run(["cargo", "metadata", "--format-version", "1"], cwd=project)
+    run("cargo metadata --format-version 1".split(), cwd=project)
     assert (project / "Cargo.lock").read_text(encoding="utf-8") == rendered
 
 
 @pytest.mark.parametrize("floor", MENUS["abi3_floor"])
-@pytest.mark.parametrize(
-    "features", [[], ["--features", "python"], ["--features", f"python,{ABI3T_FEATURE}"]]
-)
+@pytest.mark.parametrize("features", ["", "--features python", f"--features python,{ABI3T_FEATURE}"])
 def test_every_build_configuration_resolves_from_the_lock_file_unchanged(
-    rendered: Callable[..., Path], floor: str, features: list[str]
+    rendered: Callable[..., Path], floor: str, features: str
 ) -> None:
-    project = rendered(abi3_floor=floor)
-    run(["cargo", "tree", "--locked", "--edges", "normal,build", *features], cwd=project)
+    run(f"cargo tree --locked --edges normal,build {features}".split(), cwd=rendered(abi3_floor=floor))
 
 
 def test_the_crate_type_checks_for_pyodide_with_a_nightly_and_rust_src(rendered: Callable[..., Path]) -> None:
     """GitHub builds the Pyodide wheel with Emscripten; here, where neither Emscripten nor a
     prebuilt std for the target can be had, the nightly pyodide-build names by default checks the
     crate, the bindings included, against a std built from its rust-src."""
-    nightly = PINS["pyodide"]["default_rust"]
-    args = ["cargo", f"+{nightly}", "check", "--locked", "-Zbuild-std=std,panic_abort"]
-    run([*args, "--target", "wasm32-unknown-emscripten", "--features", "python"], cwd=rendered())
+    check = "check --locked -Zbuild-std=std,panic_abort --target wasm32-unknown-emscripten --features python"
+    run(["cargo", f"+{PINS['pyodide']['default_rust']}", *check.split()], cwd=rendered())
