@@ -206,8 +206,7 @@ def cookiecutter_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
 
     def _run(*args: str, cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "cookiecutter", *args]
-        merged = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "encoding": "utf-8"}
-        return subprocess.run(command, cwd=cwd, input=stdin, env=child_env(**env), timeout=120, **merged)
+        return run(command, cwd, child_env(**env), timeout=120, check=False, stdin=stdin, merged=True)
 
     return _run
 
@@ -236,6 +235,13 @@ def job_steps(job: dict[str, Any], project: Path) -> Iterator[dict[str, Any]]:
         for name, value in given.items():
             as_json = as_json.replace(f"${{{{ inputs.{name} }}}}", json.dumps(value)[1:-1])
         yield from json.loads(as_json)
+
+
+def replace_in(file: Path, old: str, new: str) -> None:
+    """Edit a file as a test's change of the project: `old`, which must be there, becomes `new`."""
+    text = file.read_text(encoding="utf-8")
+    assert old in text, (file.name, old)
+    file.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def doc_blocks(document: Path, language: str = "console") -> list[str]:
@@ -301,20 +307,24 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: int = 900,
     check: bool = True,
+    stdin: str | None = None,
+    merged: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command (a bare tool name is looked up by `tool`); fail the test with its
-    output if it exits non-zero, unless `check` is off (the caller judges the exit status)."""
+    """Run a command (a bare tool name is looked up by `tool`), with `stdin` as its input; fail
+    the test with its output if it exits non-zero, unless `check` is off (the caller judges the
+    exit status). `merged`: stderr goes into stdout, so `.stdout` is all it printed, in order."""
     program = str(args[0])
     if not os.path.dirname(program):
         program = tool(program)
     command = [program, *(str(a) for a in args[1:])]
     env = dict(env) if env is not None else build_env()
-    text = {"capture_output": True, "encoding": "utf-8", "errors": "replace"}
-    proc = subprocess.run(command, cwd=cwd, env=env, timeout=timeout, **text)
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT if merged else subprocess.PIPE}
+    text = {"encoding": "utf-8", "errors": "replace"}
+    proc = subprocess.run(command, cwd=cwd, env=env, input=stdin, timeout=timeout, **text, **streams)
     if check and proc.returncode != 0:
         pytest.fail(
             f"`{' '.join(map(str, args))}` exited {proc.returncode} in {cwd}\n"
-            f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}",
+            f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{(proc.stderr or '')[-6000:]}",
             pytrace=False,
         )
     return proc

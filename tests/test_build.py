@@ -24,6 +24,7 @@ from conftest import (
     passed,
     pinned_test_tools,
     read_toml,
+    replace_in,
     run,
     tool,
     venv_env,
@@ -195,10 +196,8 @@ def test_a_new_function_fails_the_stub_check_until_the_readmes_command_writes_it
     features = read_toml(project / "pyproject.toml")["tool"]["maturin"]["features"]
     assert features == ["python"]  # the wheels carry no introspection data
     assert nox(project, "-s", "stubs", "--", "--check").returncode == 0
-    lib = project / "src" / "lib.rs"
-    source = lib.read_text(encoding="utf-8")
-    lib.write_text(
-        source.replace("\n    /// Return the n-th", NEW_FUNCTION + "\n    /// Return the n-th", 1), "utf-8"
+    replace_in(
+        project / "src" / "lib.rs", "\n    /// Return the n-th", NEW_FUNCTION + "\n    /// Return the n-th"
     )
     stale = nox(project, "-s", "stubs", "--", "--check")
     assert stale.returncode != 0
@@ -263,10 +262,7 @@ def test_the_projects_gil_test_fails_when_fibo_holds_the_gil(
     bake: Callable[..., Path], tmp_path: Path
 ) -> None:
     project = bake(module_name="gil_held")
-    lib = project / "src" / "lib.rs"
-    source = lib.read_text(encoding="utf-8")
-    assert "py.detach(|| super::fibo(n))" in source
-    lib.write_text(source.replace("py.detach(|| super::fibo(n))", "{ let _ = py; super::fibo(n) }"), "utf-8")
+    replace_in(project / "src" / "lib.rs", "py.detach(|| super::fibo(n))", "{ let _ = py; super::fibo(n) }")
     venv = make_venv(tmp_path, sys.executable, *pinned_test_tools(project))
     run([venv_python(venv), *"-m pip install -q --no-deps .".split()], cwd=project, env=venv_env(venv))
     tests = [venv_python(venv), *"-m pytest -p no:cacheprovider tests/test_fibo.py".split()]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import render
+from conftest import render, replace_in
 
 pytestmark = pytest.mark.build
 
@@ -112,11 +112,8 @@ def test_a_build_that_lost_its_instrumentation_fails_the_session(
     """The pitfall: cargo-llvm-cov instruments through RUSTC_WRAPPER; clear it in the session
     (as setting up sccache would) and the build is plain."""
     project = unmeasured_copy(measured[0], tmp_path)
-    noxfile = project / "noxfile.py"
-    text = noxfile.read_text(encoding="utf-8")
     anchor = '    env["CARGO_TARGET_DIR"] = env["CARGO_LLVM_COV_TARGET_DIR"]\n'
-    assert anchor in text
-    noxfile.write_text(text.replace(anchor, anchor + '    env["RUSTC_WRAPPER"] = ""\n'), encoding="utf-8")
+    replace_in(project / "noxfile.py", anchor, anchor + '    env["RUSTC_WRAPPER"] = ""\n')
     proc = nox(project, "-s", "coverage")
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0

@@ -25,6 +25,7 @@ from conftest import (
     make_venv,
     read_toml,
     render,
+    replace_in,
     required_cpython,
     run,
     variants,
@@ -250,9 +251,7 @@ def test_the_public_api_gate_fails_a_break_until_the_version_says_so(
     git(project, "tag", "v0.1.0")
 
     def change(old: str, new: str, name: str = "fibo_rust.pyi") -> None:
-        text = (project / name).read_text(encoding="utf-8")
-        assert old in text
-        (project / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+        replace_in(project / name, old, new)
         git(project, "commit", "-qam", "A change")
 
     change("def fibo(n: SupportsIndex)", "def fibo(k: SupportsIndex)")

@@ -35,6 +35,7 @@ from conftest import (
     pinned_test_tools,
     posix_shell,
     render,
+    replace_in,
     run,
     runner_os,
     supported,
@@ -271,9 +272,7 @@ def test_a_release_makes_wheels_that_serve_exactly_the_supported_pythons_and_che
 
 
 def other_maturin(project: Path, env: dict[str, str]) -> str:
-    pyproject = project / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8")
-    pyproject.write_text(text.replace(f"maturin=={PINS['maturin']}", "maturin==9.9.9"), encoding="utf-8")
+    replace_in(project / "pyproject.toml", f"maturin=={PINS['maturin']}", "maturin==9.9.9")
     return "built by maturin 9.9.9"
 
 

@@ -30,8 +30,8 @@ from conftest import (
     make_venv,
     posix_shell,
     render,
+    replace_in,
     run,
-    tool,
     variants,
     venv_env,
     venv_python,
@@ -61,9 +61,7 @@ def cargo_deny() -> Deny:
 
     def deny(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         # cargo-deny prints its summary to stdout, the rest to stderr: one stream, in order.
-        merged = dict(stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", errors="replace")
-        command = [tool("cargo"), "deny", *args]
-        return subprocess.run(command, cwd=project, env=build_env(), timeout=300, check=False, **merged)
+        return run(["cargo", "deny", *args], project, timeout=300, check=False, merged=True)
 
     return deny
 
@@ -79,12 +77,6 @@ def test_the_offline_checks_pass_on_every_variant(
     assert "bans ok, licenses ok, sources ok" in proc.stdout
 
 
-def edit(file: Path, old: str, new: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    assert old in text
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def depend(project: Path, licence: str, source: str) -> None:
     """Make the project depend on a crate `helper` of that licence, in git beside it, by `source`:
     "git" (its URL) or "path" (its folder)."""
@@ -96,11 +88,11 @@ def depend(project: Path, licence: str, source: str) -> None:
     commit_all(helper, "helper")
     where = helper.as_uri() if source == "git" else helper.as_posix()
     line = f'helper = {{ {source} = "{where}", version = "0.1.0" }}'
-    edit(project / "Cargo.toml", "[dependencies]\n", f"[dependencies]\n{line}\n")
+    replace_in(project / "Cargo.toml", "[dependencies]\n", f"[dependencies]\n{line}\n")
 
 
 def wildcard_pyo3(project: Path) -> None:
-    edit(project / "Cargo.toml", f'pyo3 = {{ version = "{PINS["pyo3"]}"', 'pyo3 = { version = "*"')
+    replace_in(project / "Cargo.toml", f'pyo3 = {{ version = "{PINS["pyo3"]}"', 'pyo3 = { version = "*"')
 
 
 @pytest.mark.parametrize(
@@ -140,7 +132,7 @@ def use_seeded_advisory_db(project: Path, patched: str) -> None:
     commit_all(source, "advisory")
     db = project.parent / "advisory-dbs"
     git(project.parent, "clone", "-q", str(source), str(db / ADVISORY_DB_FOLDER))
-    edit(project / "deny.toml", "[advisories]\n", f"[advisories]\ndb-path = '{db}'\n")
+    replace_in(project / "deny.toml", "[advisories]\n", f"[advisories]\ndb-path = '{db}'\n")
 
 
 @pytest.mark.parametrize(

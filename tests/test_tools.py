@@ -23,6 +23,7 @@ from conftest import (
     doc_blocks,
     git,
     read_toml,
+    replace_in,
     run,
     runner_os,
     shell,
@@ -180,8 +181,7 @@ def test_uv_run_rebuilds_after_a_rust_edit(bake: Callable[..., Path]) -> None:
     probe = ["uv", "run", "python", "-c", code]
     run(["uv", "sync"], cwd=project, env=uv_env())
     assert "positive integer" in run(probe, cwd=project, env=uv_env()).stdout
-    lib = project / "src" / "lib.rs"
-    lib.write_text(lib.read_text(encoding="utf-8").replace("be a positive", "be a natural"), "utf-8")
+    replace_in(project / "src" / "lib.rs", "be a positive", "be a natural")
     assert "n must be a natural integer" in run(probe, cwd=project, env=uv_env()).stdout
 
 

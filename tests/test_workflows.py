@@ -32,6 +32,7 @@ from conftest import (
     load_yaml,
     posix_shell,
     read_toml,
+    replace_in,
     run,
     supported,
     variants,
@@ -307,9 +308,7 @@ def test_each_tool_version_has_one_home_that_the_workflows_read(bake: Callable[.
         "noxfile.py": (f'CARGO_LLVM_COV = "{PINS["cargo_llvm_cov"]}"', 'CARGO_LLVM_COV = "0.99.0"'),
     }
     for name, (old, new) in moves.items():
-        text = (project / name).read_text(encoding="utf-8")
-        assert old in text
-        (project / name).write_text(text.replace(old, new), encoding="utf-8")
+        replace_in(project / name, old, new)
     env_file = project.parent / "github_env"
     printed, versions = tool_versions(project, GITHUB_ENV=str(env_file))
     assert env_file.read_text(encoding="utf-8") == printed
@@ -432,9 +431,7 @@ def test_release_refuses_a_tag_that_is_not_the_cargo_version_or_a_placeholder_ur
 ) -> None:
     project = bake()
     if not placeholder:
-        pyproject = project / "pyproject.toml"
-        text = pyproject.read_text(encoding="utf-8")
-        pyproject.write_text(text.replace("github.com/OWNER/", "github.com/someone/"), encoding="utf-8")
+        replace_in(project / "pyproject.toml", "github.com/OWNER/", "github.com/someone/")
     sdist = load_yaml(project / ".github" / "workflows" / "wheels.yml")["jobs"]["sdist"]
     (step,) = [s for s in sdist["steps"] if "tag" in s.get("name", "")]
     env = {**tool_versions(project)[1], "GITHUB_REF_NAME": tag, "GITHUB_REPOSITORY": "someone/rust-in-python"}
